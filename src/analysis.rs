@@ -1,0 +1,261 @@
+//! The analyzer (built once, shared) and its result.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::Article;
+use crate::error::{Error, ErrorKind, Result};
+use crate::extract::{Entity, Extractors, ExtractorSet};
+use crate::normalize::Normalized;
+use crate::sentence::split_sentences;
+use crate::sentiment::{Scorer, Sentiment, SentimentReport};
+use crate::span::{CharCounter, Span};
+use crate::tokenize::{DictionarySource, RawToken, Token, Tokenizer, to_tokens};
+
+/// One sentence: where it is and how it reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Byte span into the original input.
+    #[serde(flatten)]
+    pub span: Span,
+    /// Character span into the original input.
+    pub char_span: Span,
+    /// The sentence's sentiment.
+    pub sentiment: Sentiment,
+}
+
+/// Everything the pipeline found in one document. Text fields borrow the
+/// analysed input (`'a`), never the analyzer; [`Analysis::into_owned`] gives
+/// a `'static` copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis<'a> {
+    /// Tokens, in order.
+    pub tokens: Vec<Token<'a>>,
+    /// Sentences, in order.
+    pub sentences: Vec<Sentence>,
+    /// Entities, ordered by start offset.
+    pub entities: Vec<Entity<'a>>,
+    /// Document, sentence-independent and per-company sentiment.
+    pub sentiment: SentimentReport,
+}
+
+impl Analysis<'_> {
+    /// A copy that owns all its text.
+    pub fn into_owned(self) -> Analysis<'static> {
+        Analysis {
+            tokens: self.tokens.into_iter().map(Token::into_owned).collect(),
+            sentences: self.sentences,
+            entities: self.entities.into_iter().map(Entity::into_owned).collect(),
+            sentiment: self.sentiment,
+        }
+    }
+}
+
+/// The pipeline: tokenizer, extractors and sentiment scorer, loaded once.
+///
+/// `Analyzer` is `Send + Sync` and cheap to clone (the dictionaries are
+/// shared); build one and use it from every thread.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    tokenizer: Tokenizer,
+    extractors: Extractors,
+    scorer: Scorer,
+}
+
+/// Configures an [`Analyzer`]; see [`Analyzer::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzerBuilder {
+    dictionary_path: Option<PathBuf>,
+    user_dictionaries: Vec<PathBuf>,
+    extractors: Option<ExtractorSet>,
+}
+
+impl AnalyzerBuilder {
+    /// Use a lindera dictionary directory (for example UniDic or
+    /// IPADIC-NEologd built with lindera) instead of the embedded IPADIC.
+    /// The embedded finance user dictionary uses IPADIC's context ids and is
+    /// then left out; add your own with [`AnalyzerBuilder::user_dictionary`].
+    pub fn dictionary_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.dictionary_path = Some(path.into());
+        self
+    }
+
+    /// Add a user dictionary CSV: lindera's simple `surface,part_of_speech,reading`
+    /// rows or the system dictionary's full row format. `#` lines are comments.
+    pub fn user_dictionary(mut self, path: impl Into<PathBuf>) -> Self {
+        self.user_dictionaries.push(path.into());
+        self
+    }
+
+    /// Choose which entity extractors run (all by default).
+    pub fn extractors(mut self, set: ExtractorSet) -> Self {
+        self.extractors = Some(set);
+        self
+    }
+
+    /// Loads (or reuses) the dictionaries and builds the analyzer.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Dictionary`] or [`ErrorKind::Io`] when a dictionary cannot
+    /// be read or compiled.
+    pub fn build(self) -> Result<Analyzer> {
+        let source = match self.dictionary_path {
+            Some(path) => DictionarySource::Path(path),
+            None => DictionarySource::Embedded,
+        };
+        let tokenizer = Tokenizer::load(source, &self.user_dictionaries)?;
+        let extractors = Extractors::new(self.extractors.unwrap_or_default())?;
+        let scorer = Scorer::embedded()?;
+        Ok(Analyzer {
+            tokenizer,
+            extractors,
+            scorer,
+        })
+    }
+}
+
+impl Analyzer {
+    /// The analyzer with the embedded dictionaries and every extractor.
+    ///
+    /// # Errors
+    /// Only if the embedded data is corrupt, or the crate was built without
+    /// the `embedded-ipadic` feature.
+    pub fn new() -> Result<Self> {
+        Self::builder().build()
+    }
+
+    /// A builder for a configured analyzer.
+    pub fn builder() -> AnalyzerBuilder {
+        AnalyzerBuilder::default()
+    }
+
+    /// The tokenizer stage on its own.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// Analyses plain text. Spans in the result index `text`.
+    pub fn analyze<'a>(&self, text: &'a str) -> Analysis<'a> {
+        self.run(text, text, &|span| span)
+    }
+
+    /// Analyses an article's body (Markdown stripped). Spans index
+    /// [`Article::source`], the whole file.
+    pub fn analyze_article<'a>(&self, article: &Article<'a>) -> Analysis<'a> {
+        self.run(article.source(), article.text(), &|span| article.span_to_source(span))
+    }
+
+    /// The sentiment of `text` toward the target at byte span `target`: the
+    /// clause around the target decides.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`] when `target` is out of bounds or not on
+    /// character boundaries.
+    pub fn sentiment_toward(&self, text: &str, target: Span) -> Result<Sentiment> {
+        let mut all = self.sentiment_toward_all(text, &[target])?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    /// [`Analyzer::sentiment_toward`] for several targets of one text,
+    /// tokenizing it once.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`] when any target is out of bounds or not on
+    /// character boundaries.
+    pub fn sentiment_toward_all(&self, text: &str, targets: &[Span]) -> Result<Vec<Sentiment>> {
+        if let Some(bad) = targets
+            .iter()
+            .find(|t| t.start > t.end || text.get(t.range()).is_none())
+        {
+            return Err(Error::new(
+                ErrorKind::Input,
+                format!(
+                    "target {}..{} is not a character-aligned span of a {}-byte text",
+                    bad.start,
+                    bad.end,
+                    text.len()
+                ),
+            ));
+        }
+        let normalized = Normalized::new(text);
+        let raw = self.tokenizer.tokenize_normalized(normalized.as_str());
+        let map = |s: Span| normalized.span_to_original(s);
+        Ok(targets
+            .iter()
+            .map(|&target| {
+                let norm_target = to_normalized_span(&normalized, target);
+                self.scorer.toward(normalized.as_str(), &raw, norm_target, &map)
+            })
+            .collect())
+    }
+
+    /// The pipeline over `plain` (the text to read), whose spans are mapped to
+    /// `source` (the caller's text) by `to_source`.
+    fn run<'a>(&self, source: &'a str, plain: &str, to_source: &dyn Fn(Span) -> Span) -> Analysis<'a> {
+        let normalized = Normalized::new(plain);
+        let text = normalized.as_str();
+        let raw: Vec<RawToken> = self.tokenizer.tokenize_normalized(text);
+        let map = |s: Span| to_source(normalized.span_to_original(s));
+
+        let sentence_spans = split_sentences(text);
+        let entities = self.extractors.extract(text, &raw);
+        let report = self.scorer.score(text, &raw, &sentence_spans, &entities, &map);
+
+        let mut chars = CharCounter::new(source);
+        let sentences = sentence_spans
+            .iter()
+            .zip(report.sentences)
+            .map(|(&s, sentiment)| {
+                let span = map(s);
+                Sentence {
+                    span,
+                    char_span: Span::new(chars.char_offset(span.start), chars.char_offset(span.end)),
+                    sentiment,
+                }
+            })
+            .collect();
+        let tokens = to_tokens(source, &raw, &map);
+        let entities = entities
+            .into_iter()
+            .map(|e| e.into_entity(source, &map))
+            .collect();
+        Analysis {
+            tokens,
+            sentences,
+            entities,
+            sentiment: report.report,
+        }
+    }
+}
+
+/// The folded-text span whose original span is `target` (both ends are char
+/// boundaries of the original, and folding maps boundaries to boundaries).
+fn to_normalized_span(normalized: &Normalized<'_>, target: Span) -> Span {
+    if !normalized.changed() {
+        return target;
+    }
+    let text = normalized.as_str();
+    let find = |orig: usize| {
+        text.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .find(|&i| normalized.to_original(i) >= orig)
+            .unwrap_or(text.len())
+    };
+    Span::new(find(target.start), find(target.end))
+}
+
+/// Text of `source` at `span`, borrowed.
+pub(crate) fn slice<'a>(source: &'a str, span: Span) -> Cow<'a, str> {
+    Cow::Borrowed(source.get(span.range()).unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn assert_send_sync<T: Send + Sync>() {}
+    const _: () = assert_send_sync::<Analyzer>();
+}

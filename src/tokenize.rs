@@ -1,0 +1,390 @@
+//! Tokens: lindera over IPADIC (embedded) plus the finance user dictionary,
+//! returned as plain data with byte spans into the original input.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use lindera::dictionary::{Dictionary, UserDictionary};
+use lindera::mode::Mode;
+use lindera::segmenter::Segmenter;
+use lindera_dictionary::builder::DictionaryBuilder;
+use once_cell::sync::OnceCell;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::normalize::Normalized;
+use crate::span::{CharCounter, Span};
+
+/// IPADIC features of a token, parsed into named fields. Fields the
+/// dictionary leaves empty are `"*"`, as in MeCab's output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Features<'a> {
+    /// Part of speech (品詞), e.g. `名詞`.
+    pub pos: Cow<'a, str>,
+    /// First subcategory (品詞細分類1), e.g. `固有名詞`.
+    pub pos_detail_1: Cow<'a, str>,
+    /// Second subcategory (品詞細分類2), e.g. `組織`.
+    pub pos_detail_2: Cow<'a, str>,
+    /// Third subcategory (品詞細分類3).
+    pub pos_detail_3: Cow<'a, str>,
+    /// Conjugation type (活用型), e.g. `五段・ラ行`.
+    pub conjugation_type: Cow<'a, str>,
+    /// Conjugation form (活用形), e.g. `連用タ接続`.
+    pub conjugation_form: Cow<'a, str>,
+    /// Dictionary form (原形), e.g. `上がる` for `上がっ`.
+    pub base_form: Cow<'a, str>,
+    /// Reading in katakana (読み).
+    pub reading: Cow<'a, str>,
+    /// Pronunciation in katakana (発音).
+    pub pronunciation: Cow<'a, str>,
+}
+
+impl Features<'_> {
+    /// An owned copy that does not borrow.
+    pub fn into_owned(self) -> Features<'static> {
+        Features {
+            pos: Cow::Owned(self.pos.into_owned()),
+            pos_detail_1: Cow::Owned(self.pos_detail_1.into_owned()),
+            pos_detail_2: Cow::Owned(self.pos_detail_2.into_owned()),
+            pos_detail_3: Cow::Owned(self.pos_detail_3.into_owned()),
+            conjugation_type: Cow::Owned(self.conjugation_type.into_owned()),
+            conjugation_form: Cow::Owned(self.conjugation_form.into_owned()),
+            base_form: Cow::Owned(self.base_form.into_owned()),
+            reading: Cow::Owned(self.reading.into_owned()),
+            pronunciation: Cow::Owned(self.pronunciation.into_owned()),
+        }
+    }
+
+    /// The nine fields in MeCab's order, comma-separated.
+    pub fn to_mecab(&self) -> String {
+        [
+            &self.pos,
+            &self.pos_detail_1,
+            &self.pos_detail_2,
+            &self.pos_detail_3,
+            &self.conjugation_type,
+            &self.conjugation_form,
+            &self.base_form,
+            &self.reading,
+            &self.pronunciation,
+        ]
+        .map(|f| f.as_ref())
+        .join(",")
+    }
+}
+
+/// One token: its text as the caller wrote it, where it is, and what IPADIC
+/// says about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token<'a> {
+    /// The original text of the token: `&input[span.range()]`.
+    pub text: Cow<'a, str>,
+    /// Byte span into the original input.
+    pub span: Span,
+    /// Character span into the original input (`start..end` in `char`s).
+    pub char_span: Span,
+    /// Dictionary features.
+    pub features: Features<'a>,
+    /// Whether the word was not in any dictionary (an unknown-word guess).
+    pub unknown: bool,
+}
+
+impl Token<'_> {
+    /// An owned copy that does not borrow the input.
+    pub fn into_owned(self) -> Token<'static> {
+        Token {
+            text: Cow::Owned(self.text.into_owned()),
+            span: self.span,
+            char_span: self.char_span,
+            features: self.features.into_owned(),
+            unknown: self.unknown,
+        }
+    }
+
+    /// The dictionary form, or the text itself when the dictionary has none
+    /// (unknown words).
+    pub fn lemma(&self) -> &str {
+        if self.features.base_form == "*" {
+            &self.text
+        } else {
+            &self.features.base_form
+        }
+    }
+}
+
+/// A token of the folded text, before mapping back to the caller's input.
+/// Used by the pipeline stages after tokenization.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawToken {
+    /// Byte span into the normalized text.
+    pub norm: Span,
+    pub features: [&'static str; 9],
+    pub unknown: bool,
+}
+
+/// The embedded finance user dictionary rows (IPADIC 13-column CSV) that
+/// `build.rs` generated; recompiled together with a caller's rows when the
+/// builder is given extra user dictionaries.
+#[cfg(feature = "embedded-ipadic")]
+const FINANCE_USER_CSV: &str = include_str!(concat!(env!("OUT_DIR"), "/finance-user.csv"));
+
+#[cfg(feature = "embedded-ipadic")]
+mod embedded {
+    lindera_dictionary::embedded_dictionary!("/ipadic", EmbeddedIpadicLoader);
+
+    pub(super) static FINANCE_USER_BIN: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/finance-user.bin"));
+}
+
+/// Where the system dictionary comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum DictionarySource {
+    /// IPADIC built into the binary.
+    Embedded,
+    /// A lindera dictionary directory.
+    Path(PathBuf),
+}
+
+/// One loaded dictionary configuration. Segmenters are created once per
+/// configuration and kept for the life of the process, so analyzers built
+/// twice share them and tokens can borrow features without borrowing the
+/// analyzer.
+type SegmenterKey = (DictionarySource, Vec<PathBuf>);
+static SEGMENTERS: OnceCell<Mutex<HashMap<SegmenterKey, &'static Segmenter>>> = OnceCell::new();
+
+/// The tokenizer stage: a shared, immutable segmenter.
+#[derive(Clone, Copy)]
+pub struct Tokenizer {
+    segmenter: &'static Segmenter,
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("dictionary", &self.segmenter.dictionary.metadata.name)
+            .field("user_dictionary", &self.segmenter.user_dictionary.is_some())
+            .finish()
+    }
+}
+
+impl Tokenizer {
+    /// The embedded IPADIC with the finance user dictionary.
+    ///
+    /// # Errors
+    /// Fails only if the embedded data is corrupt, or when the crate was built
+    /// without the `embedded-ipadic` feature.
+    pub fn new() -> Result<Self> {
+        Self::load(DictionarySource::Embedded, &[])
+    }
+
+    pub(crate) fn load(source: DictionarySource, user_dictionaries: &[PathBuf]) -> Result<Self> {
+        let registry = SEGMENTERS.get_or_init(|| Mutex::new(HashMap::new()));
+        let key = (source, user_dictionaries.to_vec());
+        // A poisoned lock only means another thread panicked while loading;
+        // the map itself is still consistent.
+        let mut map = registry.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(segmenter) = map.get(&key) {
+            return Ok(Tokenizer { segmenter });
+        }
+        let segmenter: &'static Segmenter = Box::leak(Box::new(build_segmenter(&key.0, &key.1)?));
+        map.insert(key, segmenter);
+        Ok(Tokenizer { segmenter })
+    }
+
+    /// Tokenizes `input` (folding widths first); spans point into `input`.
+    pub fn tokenize<'a>(&self, input: &'a str) -> Vec<Token<'a>> {
+        let normalized = Normalized::new(input);
+        let raw = self.tokenize_normalized(normalized.as_str());
+        to_tokens(input, &raw, &|s| normalized.span_to_original(s))
+    }
+
+    /// Tokenizes already-normalized text; spans point into `text`.
+    pub(crate) fn tokenize_normalized(&self, text: &str) -> Vec<RawToken> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let segmenter = self.segmenter;
+        // lindera only fails on internal lattice errors; a text it cannot
+        // segment is treated as one unknown token rather than dropped.
+        let tokens = match segmenter.segment(Cow::Borrowed(text)) {
+            Ok(tokens) => tokens,
+            Err(_) => {
+                return vec![RawToken {
+                    norm: Span::new(0, text.len()),
+                    features: UNKNOWN_FEATURES,
+                    unknown: true,
+                }];
+            }
+        };
+        tokens
+            .iter()
+            .map(|t| {
+                let id = t.word_id.id() as usize;
+                let unknown = t.word_id.is_unknown();
+                let dictionary: &'static Dictionary = &segmenter.dictionary;
+                let fields = if unknown {
+                    dictionary.unknown_word_details_iter(id)
+                } else if t.word_id.is_system() {
+                    dictionary.word_details_iter(id)
+                } else {
+                    match &segmenter.user_dictionary {
+                        Some(user) => {
+                            let user: &'static UserDictionary = user;
+                            user.word_details_iter(id)
+                        }
+                        None => dictionary.unknown_word_details_iter(0),
+                    }
+                };
+                let mut features = ["*"; 9];
+                for (slot, value) in features.iter_mut().zip(fields) {
+                    *slot = value;
+                }
+                RawToken {
+                    norm: Span::new(t.byte_start, t.byte_end),
+                    features,
+                    unknown,
+                }
+            })
+            .collect()
+    }
+
+    /// The name the dictionary's metadata gives itself (`ipadic`, `unidic`, …).
+    pub fn dictionary_name(&self) -> &str {
+        &self.segmenter.dictionary.metadata.name
+    }
+}
+
+const UNKNOWN_FEATURES: [&str; 9] = ["名詞", "一般", "*", "*", "*", "*", "*", "*", "*"];
+
+/// Maps raw tokens of the normalized text to tokens of the original input.
+pub(crate) fn to_tokens<'a>(
+    input: &'a str,
+    raw: &[RawToken],
+    to_original: &dyn Fn(Span) -> Span,
+) -> Vec<Token<'a>> {
+    let mut chars = CharCounter::new(input);
+    raw.iter()
+        .map(|r| {
+            let span = to_original(r.norm);
+            let char_span = Span::new(chars.char_offset(span.start), chars.char_offset(span.end));
+            let [pos, p1, p2, p3, ctype, cform, base, reading, pron] = r.features;
+            Token {
+                text: Cow::Borrowed(&input[span.range()]),
+                span,
+                char_span,
+                features: Features {
+                    pos: pos.into(),
+                    pos_detail_1: p1.into(),
+                    pos_detail_2: p2.into(),
+                    pos_detail_3: p3.into(),
+                    conjugation_type: ctype.into(),
+                    conjugation_form: cform.into(),
+                    base_form: base.into(),
+                    reading: reading.into(),
+                    pronunciation: pron.into(),
+                },
+                unknown: r.unknown,
+            }
+        })
+        .collect()
+}
+
+fn dictionary_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Dictionary, format!("{what}: {e}"))
+}
+
+fn build_segmenter(source: &DictionarySource, user_dictionaries: &[PathBuf]) -> Result<Segmenter> {
+    let dictionary = match source {
+        DictionarySource::Embedded => load_embedded()?,
+        DictionarySource::Path(path) => Dictionary::load_from_path(path).map_err(|e| {
+            dictionary_error(&format!("loading dictionary {}", path.display()), e)
+        })?,
+    };
+    let user = build_user_dictionary(&dictionary, source, user_dictionaries)?;
+    Ok(Segmenter::new(Mode::Normal, dictionary, user))
+}
+
+#[cfg(feature = "embedded-ipadic")]
+fn load_embedded() -> Result<Dictionary> {
+    embedded::load().map_err(|e| dictionary_error("loading the embedded IPADIC", e))
+}
+
+#[cfg(not(feature = "embedded-ipadic"))]
+fn load_embedded() -> Result<Dictionary> {
+    Err(Error::new(
+        ErrorKind::Dictionary,
+        "this build has no embedded dictionary (feature `embedded-ipadic` is off); \
+         set one with Analyzer::builder().dictionary_path(..)",
+    ))
+}
+
+/// The user dictionary for a configuration: the embedded finance dictionary
+/// (only with the embedded IPADIC, whose context ids it uses) plus the
+/// caller's CSV files (lindera's `surface,part_of_speech,reading` or the
+/// dictionary's full row format).
+fn build_user_dictionary(
+    dictionary: &Dictionary,
+    source: &DictionarySource,
+    files: &[PathBuf],
+) -> Result<Option<UserDictionary>> {
+    let embedded_rows = embedded_user_rows(source);
+    if files.is_empty() {
+        return embedded_user_binary(source);
+    }
+    let mut csv = String::from(embedded_rows);
+    for path in files {
+        let text = read_user_csv(path)?;
+        for line in text.lines() {
+            let line = line.trim_end_matches('\r');
+            if !line.trim().is_empty() && !line.starts_with('#') {
+                csv.push_str(line);
+                csv.push('\n');
+            }
+        }
+    }
+    let builder = DictionaryBuilder::new((*dictionary.metadata).clone());
+    builder
+        .build_user_dict_from_reader(csv.as_bytes())
+        .map(Some)
+        .map_err(|e| dictionary_error("compiling user dictionaries", e))
+}
+
+fn read_user_csv(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::with_source(
+            ErrorKind::Io,
+            format!("reading user dictionary {}", path.display()),
+            e,
+        )
+    })
+}
+
+#[cfg(feature = "embedded-ipadic")]
+fn embedded_user_rows(source: &DictionarySource) -> &'static str {
+    match source {
+        DictionarySource::Embedded => FINANCE_USER_CSV,
+        DictionarySource::Path(_) => "",
+    }
+}
+
+#[cfg(not(feature = "embedded-ipadic"))]
+fn embedded_user_rows(_: &DictionarySource) -> &'static str {
+    ""
+}
+
+#[cfg(feature = "embedded-ipadic")]
+fn embedded_user_binary(source: &DictionarySource) -> Result<Option<UserDictionary>> {
+    match source {
+        DictionarySource::Embedded => UserDictionary::load(embedded::FINANCE_USER_BIN)
+            .map(Some)
+            .map_err(|e| dictionary_error("loading the embedded finance user dictionary", e)),
+        DictionarySource::Path(_) => Ok(None),
+    }
+}
+
+#[cfg(not(feature = "embedded-ipadic"))]
+fn embedded_user_binary(_: &DictionarySource) -> Result<Option<UserDictionary>> {
+    Ok(None)
+}

@@ -1,0 +1,102 @@
+//! Tokens of our own sentences: exact surfaces, spans and features.
+
+use ja_finnews::{Analyzer, Tokenizer};
+
+fn surfaces(text: &str) -> Vec<String> {
+    Tokenizer::new()
+        .unwrap()
+        .tokenize(text)
+        .into_iter()
+        .map(|t| t.text.into_owned())
+        .collect()
+}
+
+#[test]
+fn finance_names_are_single_tokens() {
+    let s = surfaces("アリババの株価が上昇した");
+    assert_eq!(s, ["アリババ", "の", "株価", "が", "上昇", "し", "た"]);
+    let s = surfaces("ソフトバンクグループが転換社債を発行し、時価総額が膨らんだ");
+    assert!(s.contains(&"ソフトバンクグループ".to_string()), "{s:?}");
+    assert!(s.contains(&"転換社債".to_string()), "{s:?}");
+    assert!(s.contains(&"時価総額".to_string()), "{s:?}");
+    let s = surfaces("エヌビディアは自社株買いを発表");
+    assert_eq!(s[0], "エヌビディア");
+    assert!(s.contains(&"自社株買い".to_string()), "{s:?}");
+}
+
+#[test]
+fn full_width_input_keeps_original_spans() {
+    let text = "株価が８％上昇、ＮＹＳＥで";
+    let tokens = Tokenizer::new().unwrap().tokenize(text);
+    for t in &tokens {
+        assert_eq!(&text[t.span.range()], t.text);
+    }
+    let eight = tokens.iter().find(|t| t.text == "８").expect("８ is a token");
+    assert_eq!(eight.features.pos, "名詞");
+    assert_eq!(eight.features.pos_detail_1, "数");
+    assert_eq!(eight.span.start, "株価が".len());
+    assert_eq!(eight.char_span.start, 3);
+    assert!(tokens.iter().any(|t| t.text == "ＮＹＳＥ"));
+}
+
+#[test]
+fn features_are_named_fields() {
+    let tokens = Tokenizer::new().unwrap().tokenize("利益が上がった");
+    let agatta = &tokens[2];
+    assert_eq!(agatta.text, "上がっ");
+    assert_eq!(agatta.features.pos, "動詞");
+    assert_eq!(agatta.features.base_form, "上がる");
+    assert_eq!(agatta.features.conjugation_type, "五段・ラ行");
+    assert_eq!(agatta.features.conjugation_form, "連用タ接続");
+    assert_eq!(agatta.features.reading, "アガッ");
+    assert_eq!(agatta.lemma(), "上がる");
+    assert!(!agatta.unknown);
+}
+
+#[test]
+fn unknown_words_are_flagged() {
+    let tokens = Tokenizer::new().unwrap().tokenize("Zyxwvu社");
+    assert!(tokens[0].unknown);
+    assert_eq!(tokens[0].text, "Zyxwvu");
+    assert_eq!(tokens[0].lemma(), "Zyxwvu");
+}
+
+#[test]
+fn analyzers_share_one_dictionary_and_are_send_sync() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Analyzer>();
+    let a = Analyzer::new().unwrap();
+    let b = Analyzer::new().unwrap();
+    // Both tokenizers point at the same loaded segmenter.
+    assert_eq!(format!("{:?}", a.tokenizer()), format!("{:?}", b.tokenizer()));
+    assert!(std::ptr::eq(a.tokenizer().dictionary_name(), b.tokenizer().dictionary_name()));
+    assert_eq!(a.tokenizer().dictionary_name(), "ipadic");
+}
+
+#[test]
+fn empty_and_odd_input() {
+    let a = Analyzer::new().unwrap();
+    for text in ["", " ", "\u{FEFF}", "\r\n\r\n", "\0\u{1}", "👨‍👩‍👧‍👦😀", "　"] {
+        let r = a.analyze(text);
+        for t in &r.tokens {
+            assert_eq!(&text[t.span.range()], t.text);
+        }
+    }
+    assert!(a.analyze("").tokens.is_empty());
+}
+
+#[test]
+fn user_dictionary_from_the_builder() {
+    let dir = std::env::temp_dir().join(format!("ja-finnews-userdic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("user.csv");
+    std::fs::write(&path, "# my words\nカブカブ証券,カスタム名詞,カブカブショウケン\n").unwrap();
+    let a = Analyzer::builder().user_dictionary(&path).build().unwrap();
+    let r = a.analyze("カブカブ証券の株価");
+    assert_eq!(r.tokens[0].text, "カブカブ証券");
+    // The embedded finance terms are still there.
+    let r = a.analyze("転換社債");
+    assert_eq!(r.tokens.len(), 1);
+    let missing = Analyzer::builder().user_dictionary(dir.join("missing.csv")).build();
+    assert!(missing.is_err());
+}
