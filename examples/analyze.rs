@@ -37,7 +37,8 @@ struct Options {
     paths: Vec<String>,
 }
 
-const USAGE: &str = "usage: analyze [--format json|jsonl|pretty] [--lines | --targets] [--tokens] [PATH…]";
+const USAGE: &str =
+    "usage: analyze [--format json|jsonl|pretty] [--lines | --targets] [--tokens] [PATH…]";
 
 fn parse_args() -> Result<Options, String> {
     let mut format = None;
@@ -259,7 +260,9 @@ fn analyze_targets(analyzer: &Analyzer, input: &Input) -> Vec<(Value, bool)> {
 fn target_record(analyzer: &Analyzer, line: &str) -> Result<Value, String> {
     let input: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let text = input["text"].as_str().ok_or("missing \"text\" string")?;
-    let targets = input["targets"].as_array().ok_or("missing \"targets\" array")?;
+    let targets = input["targets"]
+        .as_array()
+        .ok_or("missing \"targets\" array")?;
     // Character offsets → byte offsets.
     let mut byte_at: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     byte_at.push(text.len());
@@ -271,11 +274,16 @@ fn target_record(analyzer: &Analyzer, line: &str) -> Result<Value, String> {
             _ => return Err(format!("target {t} is not [start, end]")),
         };
         if s > e || e >= byte_at.len() {
-            return Err(format!("target [{s}, {e}] is outside the {}-character text", byte_at.len() - 1));
+            return Err(format!(
+                "target [{s}, {e}] is outside the {}-character text",
+                byte_at.len() - 1
+            ));
         }
         spans.push(Span::new(byte_at[s], byte_at[e]));
     }
-    let results = analyzer.sentiment_toward_all(text, &spans).map_err(|e| e.to_string())?;
+    let results = analyzer
+        .sentiment_toward_all(text, &spans)
+        .map_err(|e| e.to_string())?;
     let out: Vec<Value> = targets
         .iter()
         .zip(results)
@@ -292,14 +300,21 @@ fn entity_value_summary(e: &Entity<'_>) -> String {
             if k == "kind" || v.is_null() || v == json!(false) || v == json!([]) {
                 continue;
             }
-            parts.push(format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), String::from)));
+            parts.push(format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), String::from)
+            ));
         }
     }
     parts.join(" ")
 }
 
 /// A readable report for a person.
-fn pretty(rec: &Value, analysis: Option<&Analysis<'_>>, out: &mut impl Write) -> std::io::Result<()> {
+fn pretty(
+    rec: &Value,
+    analysis: Option<&Analysis<'_>>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     writeln!(out, "== {}", rec["source"].as_str().unwrap_or("-"))?;
     if let Some(err) = rec.get("error").and_then(Value::as_str) {
         return writeln!(out, "   error: {err}");
@@ -316,9 +331,19 @@ fn pretty(rec: &Value, analysis: Option<&Analysis<'_>>, out: &mut impl Write) ->
         }
     }
     let Some(a) = analysis else { return Ok(()) };
-    writeln!(out, "   {} tokens, {} sentences, {} entities", a.tokens.len(), a.sentences.len(), a.entities.len())?;
+    writeln!(
+        out,
+        "   {} tokens, {} sentences, {} entities",
+        a.tokens.len(),
+        a.sentences.len(),
+        a.entities.len()
+    )?;
     if !a.entities.is_empty() {
-        writeln!(out, "\n   {:<8} {:<28} {:>12}  value", "kind", "text", "bytes")?;
+        writeln!(
+            out,
+            "\n   {:<8} {:<28} {:>12}  value",
+            "kind", "text", "bytes"
+        )?;
         for e in &a.entities {
             let kind = serde_json::to_value(e.kind()).unwrap_or(Value::Null);
             writeln!(
@@ -346,7 +371,11 @@ fn pretty(rec: &Value, analysis: Option<&Analysis<'_>>, out: &mut impl Write) ->
         )?;
     }
     for c in &a.sentiment.companies {
-        writeln!(out, "     company {:<20} {:?} ({:+.2})", c.company, c.label, c.score)?;
+        writeln!(
+            out,
+            "     company {:<20} {:?} ({:+.2})",
+            c.company, c.label, c.score
+        )?;
     }
     writeln!(out)
 }
@@ -380,10 +409,11 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    let mut write = |rec: &Value, ok: bool, out: &mut std::io::BufWriter<std::io::StdoutLock<'_>>| {
-        failed |= !ok;
-        writeln!(out, "{rec}")
-    };
+    let mut write =
+        |rec: &Value, ok: bool, out: &mut std::io::BufWriter<std::io::StdoutLock<'_>>| {
+            failed |= !ok;
+            writeln!(out, "{rec}")
+        };
 
     if options.lines || options.targets {
         for input in &inputs {
@@ -426,8 +456,12 @@ fn main() -> ExitCode {
         }
     } else {
         let progress = if inputs.len() > 1 && std::io::stderr().is_terminal() {
-            let bar = ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+            let bar = ProgressBar::with_draw_target(
+                Some(inputs.len() as u64),
+                ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+            {
                 bar.set_style(style);
             }
             Some(bar)
@@ -461,7 +495,9 @@ fn main() -> ExitCode {
                     .map_err(std::io::Error::other)
                     .and_then(|_| writeln!(out))
             }
-            _ => records.iter().try_for_each(|(rec, ok)| write(rec, *ok, &mut out)),
+            _ => records
+                .iter()
+                .try_for_each(|(rec, ok)| write(rec, *ok, &mut out)),
         };
         if result.is_err() {
             return ExitCode::from(1);
@@ -470,5 +506,9 @@ fn main() -> ExitCode {
     if out.flush().is_err() {
         return ExitCode::from(1);
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -27,7 +27,12 @@ fn main() {
         };
         let mut result = Ok(());
         for token in tokenizer.tokenize(&line) {
-            result = result.and(writeln!(out, "{}\t{}", token.text, token.features.to_mecab()));
+            result = result.and(writeln!(
+                out,
+                "{}\t{}",
+                token.text,
+                token.features.to_mecab()
+            ));
         }
         if result.and(writeln!(out, "EOS")).is_err() {
             // stdout closed (for example piped into `head`): stop quietly.

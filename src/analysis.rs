@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
 use crate::error::{Error, ErrorKind, Result};
-use crate::extract::{Entity, Extractors, ExtractorSet};
+use crate::extract::{Entity, ExtractorSet, Extractors};
 use crate::normalize::Normalized;
 use crate::sentence::split_sentences;
 use crate::sentiment::{Scorer, Sentiment, SentimentReport};
@@ -144,7 +144,9 @@ impl Analyzer {
     /// Analyses an article's body (Markdown stripped). Spans index
     /// [`Article::source`], the whole file.
     pub fn analyze_article<'a>(&self, article: &Article<'a>) -> Analysis<'a> {
-        self.run(article.source(), article.text(), &|span| article.span_to_source(span))
+        self.run(article.source(), article.text(), &|span| {
+            article.span_to_source(span)
+        })
     }
 
     /// The sentiment of `text` toward the target at byte span `target`: the
@@ -186,14 +188,20 @@ impl Analyzer {
             .iter()
             .map(|&target| {
                 let norm_target = to_normalized_span(&normalized, target);
-                self.scorer.toward(normalized.as_str(), &raw, norm_target, &map)
+                self.scorer
+                    .toward(normalized.as_str(), &raw, norm_target, &map)
             })
             .collect())
     }
 
     /// The pipeline over `plain` (the text to read), whose spans are mapped to
     /// `source` (the caller's text) by `to_source`.
-    fn run<'a>(&self, source: &'a str, plain: &str, to_source: &dyn Fn(Span) -> Span) -> Analysis<'a> {
+    fn run<'a>(
+        &self,
+        source: &'a str,
+        plain: &str,
+        to_source: &dyn Fn(Span) -> Span,
+    ) -> Analysis<'a> {
         let normalized = Normalized::new(plain);
         let text = normalized.as_str();
         let raw: Vec<RawToken> = self.tokenizer.tokenize_normalized(text);
@@ -201,7 +209,9 @@ impl Analyzer {
 
         let sentence_spans = split_sentences(text);
         let entities = self.extractors.extract(text, &raw);
-        let report = self.scorer.score(text, &raw, &sentence_spans, &entities, &map);
+        let report = self
+            .scorer
+            .score(text, &raw, &sentence_spans, &entities, &map);
 
         let mut chars = CharCounter::new(source);
         let sentences = sentence_spans
@@ -211,7 +221,10 @@ impl Analyzer {
                 let span = map(s);
                 Sentence {
                     span,
-                    char_span: Span::new(chars.char_offset(span.start), chars.char_offset(span.end)),
+                    char_span: Span::new(
+                        chars.char_offset(span.start),
+                        chars.char_offset(span.end),
+                    ),
                     sentiment,
                 }
             })

@@ -176,7 +176,11 @@ fn parse_meta(fence: Fence, content: &str) -> Result<Meta> {
     let map = match value {
         serde_json::Value::Null => return Ok(Meta::default()),
         serde_json::Value::Object(map) => map,
-        _ => return Err(front_matter_error("front matter is not a key/value mapping")),
+        _ => {
+            return Err(front_matter_error(
+                "front matter is not a key/value mapping",
+            ));
+        }
     };
     let mut meta = Meta::default();
     for (key, value) in map {
@@ -232,7 +236,8 @@ fn strip_emphasis(title: &str) -> &str {
 fn normalize_date(date: &str) -> String {
     let d = date.trim();
     let b = d.as_bytes();
-    let is_digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let is_digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     let date_time = b.len() >= 19
         && is_digits(0..4)
         && b[4] == b'-'
@@ -254,10 +259,15 @@ fn normalize_date(date: &str) -> String {
     match zone {
         "" => base,
         "Z" | "+0000" | "+00:00" | "UTC" => format!("{base}Z"),
-        _ if zb.len() == 5 && (zb[0] == b'+' || zb[0] == b'-') && zb[1..].iter().all(u8::is_ascii_digit) => {
+        _ if zb.len() == 5
+            && (zb[0] == b'+' || zb[0] == b'-')
+            && zb[1..].iter().all(u8::is_ascii_digit) =>
+        {
             format!("{base}{}:{}", &zone[..3], &zone[3..])
         }
-        _ if zb.len() == 6 && (zb[0] == b'+' || zb[0] == b'-') && zb[3] == b':' => format!("{base}{zone}"),
+        _ if zb.len() == 6 && (zb[0] == b'+' || zb[0] == b'-') && zb[3] == b':' => {
+            format!("{base}{zone}")
+        }
         _ => d.to_string(),
     }
 }
@@ -310,14 +320,16 @@ fn markdown_to_plain(source: &str, body: Span) -> (String, PieceMap) {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
-                skip_depth += 1
-            }
+            Event::Start(
+                Tag::CodeBlock(_) | Tag::Image { .. } | Tag::HtmlBlock | Tag::MetadataBlock(_),
+            ) => skip_depth += 1,
             Event::Start(Tag::Link {
                 link_type: LinkType::Autolink | LinkType::Email,
                 ..
             }) => skip_depth += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+            Event::End(
+                TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_),
+            ) => {
                 skip_depth = skip_depth.saturating_sub(1);
                 plain.push('\n');
             }
@@ -358,7 +370,13 @@ fn is_autolink(src: &str) -> bool {
 }
 
 /// Appends `source[start..start+len]`, leaving out `http(s)://…` runs.
-fn push_text_without_urls(source: &str, start: usize, len: usize, plain: &mut String, map: &mut PieceMap) {
+fn push_text_without_urls(
+    source: &str,
+    start: usize,
+    len: usize,
+    plain: &mut String,
+    map: &mut PieceMap,
+) {
     let text = &source[start..start + len];
     let mut from = 0;
     while from < text.len() {
@@ -390,8 +408,14 @@ mod tests {
 
     #[test]
     fn date_forms() {
-        assert_eq!(normalize_date("2025-09-12 02:00:45 +0000"), "2025-09-12T02:00:45Z");
-        assert_eq!(normalize_date("2025-09-12 11:00:45 +0900"), "2025-09-12T11:00:45+09:00");
+        assert_eq!(
+            normalize_date("2025-09-12 02:00:45 +0000"),
+            "2025-09-12T02:00:45Z"
+        );
+        assert_eq!(
+            normalize_date("2025-09-12 11:00:45 +0900"),
+            "2025-09-12T11:00:45+09:00"
+        );
         assert_eq!(normalize_date("2025-09-12"), "2025-09-12");
     }
 

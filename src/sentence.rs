@@ -3,8 +3,12 @@
 
 use crate::span::Span;
 
-const OPENERS: &[char] = &['「', '『', '（', '(', '【', '〔', '［', '[', '｛', '{', '〈', '《', '“'];
-const CLOSERS: &[char] = &['」', '』', '）', ')', '】', '〕', '］', ']', '｝', '}', '〉', '》', '”'];
+const OPENERS: &[char] = &[
+    '「', '『', '（', '(', '【', '〔', '［', '[', '｛', '{', '〈', '《', '“',
+];
+const CLOSERS: &[char] = &[
+    '」', '』', '）', ')', '】', '〕', '］', ']', '｝', '}', '〉', '》', '”',
+];
 
 fn is_terminator(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?' | '．')
@@ -70,14 +74,23 @@ mod tests {
     use super::*;
 
     fn texts(t: &str) -> Vec<&str> {
-        split_sentences(t).into_iter().map(|s| &t[s.range()]).collect()
+        split_sentences(t)
+            .into_iter()
+            .map(|s| &t[s.range()])
+            .collect()
     }
 
     #[test]
     fn splits_at_terminators_and_lines() {
         assert_eq!(
             texts("株価が上昇した。利益は減少！本当か？\n見出し\n\n次の段落"),
-            ["株価が上昇した。", "利益は減少！", "本当か？", "見出し", "次の段落"]
+            [
+                "株価が上昇した。",
+                "利益は減少！",
+                "本当か？",
+                "見出し",
+                "次の段落"
+            ]
         );
     }
 
@@ -93,7 +106,10 @@ mod tests {
 
     #[test]
     fn unbalanced_bracket_is_reset_by_a_line_break() {
-        assert_eq!(texts("「開いたまま。\n次の行。"), ["「開いたまま。", "次の行。"]);
+        assert_eq!(
+            texts("「開いたまま。\n次の行。"),
+            ["「開いたまま。", "次の行。"]
+        );
     }
 
     #[test]

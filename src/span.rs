@@ -7,7 +7,9 @@ use std::ops::Range;
 ///
 /// Every span produced by this crate satisfies `input.get(span.range()).is_some()`:
 /// both ends lie on UTF-8 character boundaries and `start <= end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: usize,

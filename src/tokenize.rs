@@ -298,9 +298,8 @@ fn dictionary_error(what: &str, e: impl std::fmt::Display) -> Error {
 fn build_segmenter(source: &DictionarySource, user_dictionaries: &[PathBuf]) -> Result<Segmenter> {
     let dictionary = match source {
         DictionarySource::Embedded => load_embedded()?,
-        DictionarySource::Path(path) => Dictionary::load_from_path(path).map_err(|e| {
-            dictionary_error(&format!("loading dictionary {}", path.display()), e)
-        })?,
+        DictionarySource::Path(path) => Dictionary::load_from_path(path)
+            .map_err(|e| dictionary_error(&format!("loading dictionary {}", path.display()), e))?,
     };
     let user = build_user_dictionary(&dictionary, source, user_dictionaries)?;
     Ok(Segmenter::new(Mode::Normal, dictionary, user))

@@ -37,7 +37,10 @@ fn folder_with_an_invalid_file_gives_one_error_record_and_exit_1() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let records: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(records.len(), 3);
     assert_eq!(records[0]["meta"]["title"], "A");
     assert!(records[0]["sentences"].is_array());
@@ -85,7 +88,10 @@ fn targets_mode_uses_character_offsets() {
         .stdin
         .take()
         .unwrap()
-        .write_all("{\"id\":\"x\",\"text\":\"売上高は増加した\",\"targets\":[[0,3]]}\nnot json\n".as_bytes())
+        .write_all(
+            "{\"id\":\"x\",\"text\":\"売上高は増加した\",\"targets\":[[0,3]]}\nnot json\n"
+                .as_bytes(),
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));

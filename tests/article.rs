@@ -82,7 +82,10 @@ fn markdown_is_not_text_but_spans_point_into_the_file() {
 
 #[test]
 fn seed_article_meta() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/articles/automaker_earnings.md");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/articles/automaker_earnings.md"
+    );
     let src = std::fs::read_to_string(path).unwrap();
     let a = Article::parse(&src).unwrap();
     assert_eq!(a.meta().date.as_deref(), Some("2025-11-05"));

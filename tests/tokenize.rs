@@ -31,7 +31,10 @@ fn full_width_input_keeps_original_spans() {
     for t in &tokens {
         assert_eq!(&text[t.span.range()], t.text);
     }
-    let eight = tokens.iter().find(|t| t.text == "８").expect("８ is a token");
+    let eight = tokens
+        .iter()
+        .find(|t| t.text == "８")
+        .expect("８ is a token");
     assert_eq!(eight.features.pos, "名詞");
     assert_eq!(eight.features.pos_detail_1, "数");
     assert_eq!(eight.span.start, "株価が".len());
@@ -68,15 +71,22 @@ fn analyzers_share_one_dictionary_and_are_send_sync() {
     let a = Analyzer::new().unwrap();
     let b = Analyzer::new().unwrap();
     // Both tokenizers point at the same loaded segmenter.
-    assert_eq!(format!("{:?}", a.tokenizer()), format!("{:?}", b.tokenizer()));
-    assert!(std::ptr::eq(a.tokenizer().dictionary_name(), b.tokenizer().dictionary_name()));
+    assert_eq!(
+        format!("{:?}", a.tokenizer()),
+        format!("{:?}", b.tokenizer())
+    );
+    assert!(std::ptr::eq(
+        a.tokenizer().dictionary_name(),
+        b.tokenizer().dictionary_name()
+    ));
     assert_eq!(a.tokenizer().dictionary_name(), "ipadic");
 }
 
 #[test]
 fn empty_and_odd_input() {
     let a = Analyzer::new().unwrap();
-    for text in ["", " ", "\u{FEFF}", "\r\n\r\n", "\0\u{1}", "👨‍👩‍👧‍👦😀", "　"] {
+    for text in ["", " ", "\u{FEFF}", "\r\n\r\n", "\0\u{1}", "👨‍👩‍👧‍👦😀", "　"]
+    {
         let r = a.analyze(text);
         for t in &r.tokens {
             assert_eq!(&text[t.span.range()], t.text);
@@ -90,13 +100,19 @@ fn user_dictionary_from_the_builder() {
     let dir = std::env::temp_dir().join(format!("ja-finnews-userdic-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("user.csv");
-    std::fs::write(&path, "# my words\nカブカブ証券,カスタム名詞,カブカブショウケン\n").unwrap();
+    std::fs::write(
+        &path,
+        "# my words\nカブカブ証券,カスタム名詞,カブカブショウケン\n",
+    )
+    .unwrap();
     let a = Analyzer::builder().user_dictionary(&path).build().unwrap();
     let r = a.analyze("カブカブ証券の株価");
     assert_eq!(r.tokens[0].text, "カブカブ証券");
     // The embedded finance terms are still there.
     let r = a.analyze("転換社債");
     assert_eq!(r.tokens.len(), 1);
-    let missing = Analyzer::builder().user_dictionary(dir.join("missing.csv")).build();
+    let missing = Analyzer::builder()
+        .user_dictionary(dir.join("missing.csv"))
+        .build();
     assert!(missing.is_err());
 }

@@ -1,6 +1,24 @@
 //! Entity extraction over the folded text and its tokens.
+//!
+//! One number engine ([`number`]) and one gazetteer automaton
+//! ([`gazetteer`]) feed small extractors, one file per kind; companies run
+//! first because tickers, percents and changes link to them.
 
 use std::borrow::Cow;
+use std::sync::Arc;
+
+mod change;
+mod company;
+pub mod gazetteer;
+mod model;
+mod money;
+pub mod number;
+mod percent;
+mod period;
+mod ticker;
+
+use gazetteer::Gazetteer;
+use number::ParsedNumber;
 
 use serde::{Deserialize, Serialize};
 
@@ -117,17 +135,187 @@ impl Entity<'_> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EntityValue {
+    /// A monetary amount.
+    Money(MoneyValue),
+    /// A percentage or percentage points.
+    Percent(PercentValue),
+    /// A stock ticker or securities code.
+    Ticker(TickerValue),
+    /// An AI model name.
+    Model(ModelValue),
     /// A company or brand mention.
     Company(CompanyValue),
+    /// A price move or revision.
+    Change(ChangeValue),
+    /// A fiscal period.
+    Period(PeriodValue),
 }
 
 impl EntityValue {
     /// The kind of this value.
     pub fn kind(&self) -> EntityKind {
         match self {
+            EntityValue::Money(_) => EntityKind::Money,
+            EntityValue::Percent(_) => EntityKind::Percent,
+            EntityValue::Ticker(_) => EntityKind::Ticker,
+            EntityValue::Model(_) => EntityKind::Model,
             EntityValue::Company(_) => EntityKind::Company,
+            EntityValue::Change(_) => EntityKind::Change,
+            EntityValue::Period(_) => EntityKind::Period,
         }
     }
+}
+
+/// How a stated amount bounds the true value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// `超`: more than (exclusive minimum).
+    Over,
+    /// `以上`: at least (inclusive minimum).
+    AtLeast,
+    /// `未満`: less than (exclusive maximum).
+    Under,
+    /// `以下`: at most (inclusive maximum).
+    AtMost,
+}
+
+/// Direction of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Increase, rise, upward revision.
+    Up,
+    /// Decrease, fall, downward revision.
+    Down,
+}
+
+/// A monetary amount. Values are exact decimal strings in units of the
+/// currency (`"53000000000"`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MoneyValue {
+    /// The amount, when it is a single figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Lower end of a range, or the bound of `超`/`以上`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<String>,
+    /// Upper end of a range, or the bound of `未満`/`以下`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<String>,
+    /// Whether `min`/`max` are exclusive or inclusive bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// `約`, `およそ`, `程度`, `前後`, `規模`, `近く`, `強`, `弱` …
+    pub approximate: bool,
+    /// `1株当たり` amounts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_share: bool,
+    /// For `X（約Y円）`: the index (in the entity list) of the amount this one converts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equivalent_of: Option<usize>,
+    /// The exchange rate implied by an `equivalent_of` pair (this / that).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implied_rate: Option<String>,
+    /// Why there is no value (for example a number too large to hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A percentage or percentage-point figure.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PercentValue {
+    /// The figure (`"8"`, `"3.97"`, `"35"` for 3割5分).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Upper end of a range (`3～5%`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<String>,
+    /// `percent` or `point`.
+    pub unit: String,
+    /// Direction stated by the predicate (`8%上昇`, `12%増`, `3%安`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Baseline (`前年比`, `前日比` …) when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// Company id the figure is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Why there is no value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A ticker or securities code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TickerValue {
+    /// Symbol as listed (`BABA`, `9988`, `285A`).
+    pub symbol: String,
+    /// Canonical exchange (`NYSE`, `NASDAQ`, `TSE`, `HKEX` …).
+    pub exchange: String,
+    /// ISO 10383 MIC (`XNYS`, `XTKS`, `XHKG` …).
+    pub mic: String,
+    /// Company id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+}
+
+/// An AI model name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelValue {
+    /// The name as written, whole (`Qwen3-Max-Preview`).
+    pub name: String,
+    /// Family (`Qwen`).
+    pub family: String,
+    /// Version (`3`, `2.5`, `4o`, `R1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Variants (`Max`, `Preview`, `405B`).
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// Developer company id.
+    pub developer: String,
+}
+
+/// A price move or revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeValue {
+    /// Company id the change is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Up or down.
+    pub direction: Direction,
+    /// Size of the move (a percent or money value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Unit of `size`, `from` and `to`: `percent`, `point` or a currency code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Value before (`3,000円から…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Value after (`…3,500円に`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Baseline (`前年比` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+}
+
+/// A fiscal period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodValue {
+    /// Fiscal year, named by the calendar year in which it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_year: Option<i32>,
+    /// `FY`, `H1`, `H2`, `Q1` … `Q4`.
+    pub period: String,
+    /// Year-month the period ends (`2025-03`) when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
 }
 
 /// A company mention, linked to the gazetteer when known.
@@ -140,6 +328,7 @@ pub struct CompanyValue {
     /// The alias that matched, as listed in the gazetteer.
     pub matched_alias: String,
     /// Parent company id for brands and subsidiaries (`taobao` → `alibaba`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 }
 
@@ -162,20 +351,82 @@ impl Found {
     }
 }
 
+/// What every extractor reads: the folded text, its tokens and its numbers.
+pub(crate) struct Context<'t> {
+    pub text: &'t str,
+    pub tokens: &'t [RawToken],
+    pub numbers: Vec<ParsedNumber>,
+}
+
 /// The configured extractors and their data, shared between clones.
 #[derive(Debug, Clone)]
 pub(crate) struct Extractors {
     set: ExtractorSet,
+    gazetteer: Arc<Gazetteer>,
 }
 
 impl Extractors {
     pub(crate) fn new(set: ExtractorSet) -> Result<Self> {
-        Ok(Extractors { set })
+        Ok(Extractors {
+            set,
+            gazetteer: Gazetteer::embedded()?,
+        })
     }
 
-    /// Every entity of the enabled kinds in `text` (folded), by start offset.
+    /// Every entity of the enabled kinds in `text` (folded), ordered by
+    /// start offset (then by kind).
     pub(crate) fn extract(&self, text: &str, tokens: &[RawToken]) -> Vec<Found> {
-        let _ = (text, tokens, self.set);
-        Vec::new()
+        if self.set == ExtractorSet::none() || text.is_empty() {
+            return Vec::new();
+        }
+        let g = &*self.gazetteer;
+        let ctx = Context {
+            text,
+            tokens,
+            numbers: number::scan(text),
+        };
+        let mut companies = Vec::new();
+        company::extract(&ctx, g, &mut companies);
+        let mut models = Vec::new();
+        model::extract(&ctx, g, &mut models);
+        // A bare family name that is also a company name (ディープシーク) is
+        // the company; a versioned name (DeepSeek-R1) is the model.
+        models.retain(|m| {
+            let bare = matches!(&m.value, EntityValue::Model(v) if v.version.is_none() && v.variants.is_empty());
+            !(bare && companies.iter().any(|c| c.span == m.span))
+        });
+        companies.retain(|c| !models.iter().any(|m| m.span.overlaps(c.span)));
+        companies.sort_by_key(|f| f.span.start);
+        let mut tickers = Vec::new();
+        ticker::extract(&ctx, g, &companies, &mut tickers);
+        // Ticker notation is not a company mention (東証 in 東証プライム：9984).
+        companies.retain(|c| !tickers.iter().any(|t| t.span.overlaps(c.span)));
+        let mut figures = Vec::new();
+        money::extract(&ctx, &mut figures);
+        figures.retain(|f| !tickers.iter().any(|t| t.span.overlaps(f.span)));
+        let taken: Vec<Span> = figures.iter().chain(&tickers).map(|f| f.span).collect();
+        percent::extract(&ctx, &companies, &taken, &mut figures);
+        let mut changes = Vec::new();
+        if self.set.contains(EntityKind::Change) {
+            figures.sort_by_key(|f| f.span.start);
+            change::extract(&ctx, &companies, &figures, &mut changes);
+        }
+        let mut periods = Vec::new();
+        if self.set.contains(EntityKind::Period) {
+            period::extract(&ctx, &mut periods);
+        }
+
+        let mut all: Vec<Found> = companies
+            .into_iter()
+            .chain(models)
+            .chain(tickers)
+            .chain(figures)
+            .chain(changes)
+            .chain(periods)
+            .filter(|f| self.set.contains(f.value.kind()))
+            .collect();
+        all.sort_by_key(|f| (f.span.start, f.value.kind() as u8, f.span.end));
+        money::link_equivalents(text, &mut all);
+        all
     }
 }

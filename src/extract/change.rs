@@ -1,0 +1,131 @@
+//! Price moves and revisions: `株価が8%上昇` (from a directed percent),
+//! `3,000円から3,500円に引き上げ` (before → after, not a range) and
+//! `通期予想を上方修正`.
+
+use super::number::parse_decimal;
+use super::percent::{baseline_before, direction_after, subject_before};
+use super::{ChangeValue, Context, Direction, EntityValue, Found};
+use crate::span::Span;
+
+const REVISIONS: &[(&str, Direction)] = &[
+    ("上方修正", Direction::Up),
+    ("下方修正", Direction::Down),
+    ("増額修正", Direction::Up),
+    ("減額修正", Direction::Down),
+];
+
+pub(crate) fn extract(
+    ctx: &Context<'_>,
+    companies: &[Found],
+    figures: &[Found],
+    out: &mut Vec<Found>,
+) {
+    let text = ctx.text;
+    let mut covered: Vec<Span> = Vec::new();
+
+    // X円からY円に/へ … : from → to.
+    let money: Vec<&Found> = figures
+        .iter()
+        .filter(|f| matches!(f.value, EntityValue::Money(_)))
+        .collect();
+    for pair in money.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let between = &text[a.span.end..b.span.start];
+        if !matches!(between.trim(), "から" | "から、") {
+            continue;
+        }
+        let after = &text[b.span.end..];
+        let Some(particle) = ["に", "へ", "まで"].iter().find(|p| after.starts_with(**p))
+        else {
+            continue;
+        };
+        let amount = |f: &Found| match &f.value {
+            EntityValue::Money(m) => m
+                .amount
+                .clone()
+                .or(m.min.clone())
+                .map(|v| (v, m.currency.clone())),
+            _ => None,
+        };
+        let (Some((from, currency)), Some((to, _))) = (amount(a), amount(b)) else {
+            continue;
+        };
+        let pred_start = b.span.end + particle.len();
+        let direction = direction_after(text, pred_start)
+            .map(|(d, _)| d)
+            .or_else(
+                || match parse_decimal(&from)?.cmp_value(parse_decimal(&to)?)? {
+                    std::cmp::Ordering::Less => Some(Direction::Up),
+                    std::cmp::Ordering::Greater => Some(Direction::Down),
+                    std::cmp::Ordering::Equal => None,
+                },
+            );
+        let Some(direction) = direction else { continue };
+        let end = direction_after(text, pred_start).map_or(b.span.end, |(_, e)| e);
+        let span = Span::new(a.span.start, end);
+        covered.push(span);
+        out.push(Found {
+            span,
+            value: EntityValue::Change(ChangeValue {
+                subject: subject_before(text, companies, a.span.start),
+                direction,
+                size: None,
+                unit: Some(currency),
+                from: Some(from),
+                to: Some(to),
+                baseline: None,
+            }),
+        });
+    }
+
+    // A percent with a direction is a move of its subject.
+    for f in figures {
+        let EntityValue::Percent(p) = &f.value else {
+            continue;
+        };
+        let Some(direction) = p.direction else {
+            continue;
+        };
+        if covered.iter().any(|s| s.overlaps(f.span)) {
+            continue;
+        }
+        let end = direction_after(text, f.span.end).map_or(f.span.end, |(_, e)| e.max(f.span.end));
+        out.push(Found {
+            span: Span::new(f.span.start, end),
+            value: EntityValue::Change(ChangeValue {
+                subject: p.subject.clone(),
+                direction,
+                size: p.value.clone(),
+                unit: Some(p.unit.clone()),
+                from: None,
+                to: None,
+                baseline: p.baseline.clone(),
+            }),
+        });
+    }
+
+    // 上方修正 / 下方修正 without figures.
+    for (word, direction) in REVISIONS {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(word) {
+            let start = from + i;
+            from = start + word.len();
+            let span = Span::new(start, from);
+            if covered.iter().any(|s| s.overlaps(span)) {
+                continue;
+            }
+            out.push(Found {
+                span,
+                value: EntityValue::Change(ChangeValue {
+                    subject: subject_before(text, companies, start),
+                    direction: *direction,
+                    size: None,
+                    unit: None,
+                    from: None,
+                    to: None,
+                    baseline: baseline_before(text, start),
+                }),
+            });
+        }
+    }
+}

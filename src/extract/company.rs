@@ -1,0 +1,180 @@
+//! Companies: gazetteer aliases (one automaton) on token boundaries, plus
+//! legal-form patterns (`株式会社X`, `Xホールディングス`, `X Inc.`) for companies
+//! the gazetteer does not list.
+
+use super::gazetteer::Gazetteer;
+use super::{CompanyValue, Context, EntityValue, Found};
+use crate::span::Span;
+
+/// Suffix tokens that make the noun run before them a company name.
+const LEGAL_SUFFIXES: &[&str] = &[
+    "株式会社",
+    "ホールディングス",
+    "HD",
+    "(株)",
+    "㈱",
+    "有限会社",
+    "合同会社",
+];
+/// Words that, at the end of a noun run, usually name a company (used for
+/// `X（7203）` codes and `Xの株価` subjects).
+pub(crate) const COMPANY_TAILS: &[&str] = &[
+    "自動車",
+    "銀行",
+    "電機",
+    "電気",
+    "工業",
+    "製作所",
+    "証券",
+    "商事",
+    "物産",
+    "化学",
+    "製薬",
+    "建設",
+    "不動産",
+    "電力",
+    "ガス",
+    "鉄道",
+    "通信",
+    "産業",
+    "食品",
+    "重工",
+    "重工業",
+    "製鉄",
+    "製紙",
+    "精機",
+    "精工",
+    "薬品",
+    "興産",
+    "紡績",
+    "倉庫",
+    "運輸",
+    "海運",
+    "航空",
+    "電工",
+    "工機",
+    "技研",
+    "開発",
+    "電子",
+    "機械",
+    "化成",
+    "ホールディングス",
+    "グループ",
+    "HD",
+    "Holdings",
+    "Inc.",
+    "Corp.",
+    "Ltd.",
+];
+
+fn is_ascii_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Whether `pos` is a token boundary (start or end of some token, or
+/// whitespace around it).
+pub(crate) fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
+    if pos == 0 || pos == ctx.text.len() {
+        return true;
+    }
+    let i = ctx.tokens.partition_point(|t| t.norm.end < pos);
+    ctx.tokens
+        .get(i)
+        .is_some_and(|t| t.norm.end == pos || t.norm.start >= pos)
+        || ctx.tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
+}
+
+pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
+    let text = ctx.text;
+    for m in g.company_automaton.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        let alias_index = m.pattern().as_usize();
+        let (company_index, alias) = &g.company_aliases[alias_index];
+        let ascii = alias.is_ascii();
+        let ok = if ascii {
+            !text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(is_ascii_word_char)
+                && !text[end..].chars().next().is_some_and(is_ascii_word_char)
+        } else {
+            at_boundary(ctx, start) && at_boundary(ctx, end)
+        };
+        if !ok {
+            continue;
+        }
+        let c = &g.companies[*company_index];
+        out.push(Found {
+            span: Span::new(start, end),
+            value: EntityValue::Company(CompanyValue {
+                id: Some(c.id.clone()),
+                name: c.name.clone(),
+                matched_alias: alias.clone(),
+                parent: c.parent.clone(),
+            }),
+        });
+    }
+    extract_patterns(ctx, out);
+}
+
+fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
+    let t = &ctx.tokens[i];
+    let [pos, p1, ..] = t.features;
+    let surface = &ctx.text[t.norm.range()];
+    pos == "名詞"
+        && !matches!(p1, "数" | "非自立" | "代名詞" | "副詞可能" | "接尾")
+        && !surface
+            .chars()
+            .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
+        && !matches!(surface, "同" | "当" | "同社" | "当社" | "子会社" | "親会社")
+}
+
+/// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`: companies by legal form.
+fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
+    let tokens = ctx.tokens;
+    for (i, t) in tokens.iter().enumerate() {
+        let surface = &ctx.text[t.norm.range()];
+        if !LEGAL_SUFFIXES.contains(&surface) {
+            continue;
+        }
+        // X株式会社 / Xホールディングス: up to four name tokens before.
+        let mut first = i;
+        while first > 0
+            && i - first < 4
+            && is_name_token(ctx, first - 1)
+            && tokens[first - 1].norm.end == tokens[first].norm.start
+        {
+            first -= 1;
+        }
+        let span = if first < i {
+            Some(Span::new(tokens[first].norm.start, t.norm.end))
+        } else if surface == "株式会社" || surface == "(株)" || surface == "㈱" {
+            // 株式会社X: up to four name tokens after.
+            let mut last = i;
+            while last + 1 < tokens.len()
+                && last - i < 4
+                && is_name_token(ctx, last + 1)
+                && tokens[last + 1].norm.start == tokens[last].norm.end
+            {
+                last += 1;
+            }
+            (last > i).then(|| Span::new(t.norm.start, tokens[last].norm.end))
+        } else {
+            None
+        };
+        let Some(span) = span else { continue };
+        if out.iter().any(|f| f.span.overlaps(span)) {
+            continue;
+        }
+        let name = ctx.text[span.range()].to_string();
+        out.push(Found {
+            span,
+            value: EntityValue::Company(CompanyValue {
+                id: None,
+                name: name.clone(),
+                matched_alias: name,
+                parent: None,
+            }),
+        });
+    }
+}

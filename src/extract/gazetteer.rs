@@ -1,0 +1,253 @@
+//! The gazetteer: companies, AI model families and exchanges from
+//! `dictionaries/gazetteer/`, parsed once and matched with one automaton.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::normalize::fold_char;
+
+const COMPANIES: &str = include_str!("../../dictionaries/gazetteer/companies.tsv");
+const MODELS: &str = include_str!("../../dictionaries/gazetteer/models.tsv");
+const EXCHANGES: &str = include_str!("../../dictionaries/gazetteer/exchanges.tsv");
+
+/// One company of the gazetteer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Company {
+    /// Stable id (`alibaba`).
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// Parent id, for brands and subsidiaries.
+    pub parent: Option<String>,
+    /// `(exchange, symbol)` listings.
+    pub tickers: Vec<(String, String)>,
+}
+
+/// One AI model family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFamily {
+    /// Canonical family name (`Qwen`).
+    pub family: String,
+    /// Developer company id.
+    pub developer: String,
+}
+
+/// One exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    /// Canonical code (`TSE`).
+    pub code: String,
+    /// ISO 10383 MIC (`XTKS`).
+    pub mic: String,
+}
+
+/// All gazetteer data with its automata.
+#[derive(Debug)]
+pub struct Gazetteer {
+    pub(crate) companies: Vec<Company>,
+    /// Company aliases: pattern i → (company index, alias as listed).
+    pub(crate) company_aliases: Vec<(usize, String)>,
+    pub(crate) company_automaton: AhoCorasick,
+    pub(crate) families: Vec<ModelFamily>,
+    /// Model prefixes: pattern i → family index.
+    pub(crate) model_prefixes: Vec<usize>,
+    pub(crate) model_automaton: AhoCorasick,
+    pub(crate) exchanges: Vec<Exchange>,
+    /// Folded exchange prefix → exchange index.
+    pub(crate) exchange_prefixes: Vec<(String, usize)>,
+    /// Vendor suffix (`T`, `HK`) → exchange index.
+    pub(crate) exchange_suffixes: HashMap<String, usize>,
+    /// `(exchange code, symbol without leading zeros)` → company index.
+    pub(crate) by_ticker: HashMap<(String, String), usize>,
+    pub(crate) by_id: HashMap<String, usize>,
+}
+
+fn fold(s: &str) -> String {
+    s.chars().map(|c| fold_char(c).unwrap_or(c)).collect()
+}
+
+fn data_rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n + 1, l.split('\t').map(str::trim).collect()))
+}
+
+fn bad(file: &str, line: usize, what: &str) -> Error {
+    Error::new(ErrorKind::Dictionary, format!("{file}:{line}: {what}"))
+}
+
+/// Symbol key for ticker lookups: upper case, leading zeros dropped.
+pub(crate) fn symbol_key(symbol: &str) -> String {
+    let s = symbol.trim_start_matches('0');
+    if s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_ascii_uppercase()
+    }
+}
+
+impl Gazetteer {
+    /// The embedded gazetteer, parsed once per process.
+    pub fn embedded() -> Result<Arc<Gazetteer>> {
+        static CELL: once_cell::sync::OnceCell<Arc<Gazetteer>> = once_cell::sync::OnceCell::new();
+        CELL.get_or_try_init(|| Gazetteer::parse(COMPANIES, MODELS, EXCHANGES).map(Arc::new))
+            .cloned()
+    }
+
+    /// Parses gazetteer files in the `dictionaries/gazetteer/` formats.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Dictionary`] with the file and line of a malformed row.
+    pub fn parse(companies_tsv: &str, models_tsv: &str, exchanges_tsv: &str) -> Result<Self> {
+        let mut exchanges = Vec::new();
+        let mut exchange_prefixes = Vec::new();
+        let mut exchange_suffixes = HashMap::new();
+        for (line, cols) in data_rows(exchanges_tsv) {
+            let [code, mic, prefixes, suffixes] = cols.as_slice() else {
+                return Err(bad("exchanges.tsv", line, "expected 4 columns"));
+            };
+            let index = exchanges.len();
+            exchanges.push(Exchange {
+                code: code.to_string(),
+                mic: mic.to_string(),
+            });
+            for p in prefixes.split('|').filter(|p| !p.is_empty()) {
+                exchange_prefixes.push((fold(p), index));
+            }
+            for s in suffixes
+                .split('|')
+                .filter(|s| !s.is_empty() && !s.contains('?'))
+            {
+                exchange_suffixes.insert(s.to_string(), index);
+            }
+        }
+        // Longest prefix first, so 東証プライム wins over 東証.
+        exchange_prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+
+        let mut companies = Vec::new();
+        let mut company_aliases = Vec::new();
+        let mut by_ticker = HashMap::new();
+        let mut by_id = HashMap::new();
+        for (line, cols) in data_rows(companies_tsv) {
+            let [id, name, _country, parent, tickers, aliases] = cols.as_slice() else {
+                return Err(bad("companies.tsv", line, "expected 6 columns"));
+            };
+            let index = companies.len();
+            let mut listing = Vec::new();
+            for t in tickers.split('|').filter(|t| !t.is_empty()) {
+                let (exchange, symbol) = t
+                    .split_once(':')
+                    .ok_or_else(|| bad("companies.tsv", line, "ticker is not EXCHANGE:SYMBOL"))?;
+                by_ticker.insert((exchange.to_string(), symbol_key(symbol)), index);
+                listing.push((exchange.to_string(), symbol.to_string()));
+            }
+            for alias in aliases.split('|') {
+                if alias.chars().count() >= 2 {
+                    company_aliases.push((index, alias.to_string()));
+                }
+            }
+            by_id.insert(id.to_string(), index);
+            companies.push(Company {
+                id: id.to_string(),
+                name: name.to_string(),
+                parent: (!parent.is_empty()).then(|| parent.to_string()),
+                tickers: listing,
+            });
+        }
+        company_aliases.sort_by(|a, b| a.1.cmp(&b.1));
+        company_aliases.dedup_by(|a, b| a.1 == b.1);
+
+        let mut families = Vec::new();
+        let mut prefixes = Vec::new();
+        let mut model_prefixes = Vec::new();
+        for (line, cols) in data_rows(models_tsv) {
+            let [family, developer, pfx, ..] = cols.as_slice() else {
+                return Err(bad("models.tsv", line, "expected 4 columns"));
+            };
+            let index = families.len();
+            families.push(ModelFamily {
+                family: family.to_string(),
+                developer: developer.to_string(),
+            });
+            for p in pfx.split('|').filter(|p| !p.is_empty()) {
+                prefixes.push(fold(p));
+                model_prefixes.push(index);
+            }
+        }
+
+        let company_automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(company_aliases.iter().map(|(_, a)| fold(a)))
+            .map_err(|e| {
+                Error::with_source(ErrorKind::Dictionary, "building the company automaton", e)
+            })?;
+        let model_automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&prefixes)
+            .map_err(|e| {
+                Error::with_source(ErrorKind::Dictionary, "building the model automaton", e)
+            })?;
+        Ok(Gazetteer {
+            companies,
+            company_aliases,
+            company_automaton,
+            families,
+            model_prefixes,
+            model_automaton,
+            exchanges,
+            exchange_prefixes,
+            exchange_suffixes,
+            by_ticker,
+            by_id,
+        })
+    }
+
+    /// The company with this id.
+    pub fn company(&self, id: &str) -> Option<&Company> {
+        self.by_id.get(id).map(|&i| &self.companies[i])
+    }
+
+    /// Number of companies.
+    pub fn company_count(&self) -> usize {
+        self.companies.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_files_parse_and_link() {
+        let g = Gazetteer::embedded().unwrap();
+        assert!(g.company_count() >= 400);
+        for c in &g.companies {
+            if let Some(p) = &c.parent {
+                assert!(g.company(p).is_some(), "{} has unknown parent {p}", c.id);
+            }
+            for (exchange, _) in &c.tickers {
+                assert!(
+                    g.exchanges.iter().any(|e| &e.code == exchange),
+                    "{}: {exchange}",
+                    c.id
+                );
+            }
+        }
+        for f in &g.families {
+            assert!(
+                g.company(&f.developer).is_some(),
+                "{} developer {}",
+                f.family,
+                f.developer
+            );
+        }
+        assert_eq!(
+            g.by_ticker[&("NYSE".to_string(), "BABA".to_string())],
+            g.by_id["alibaba"]
+        );
+    }
+}

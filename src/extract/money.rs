@@ -1,0 +1,379 @@
+//! Monetary amounts: a number from the number engine with a currency in
+//! money position (`530億ドル`, `US$5 billion`, `100億元`), qualifiers
+//! (`約`, `超`, `以上`, `未満`, `以下`, `程度`), ranges (`100億～200億円`),
+//! `1株当たり` amounts, and `（単位：百万円）` notes for the table cells that
+//! follow.
+
+use super::number::{Decimal, ParsedNumber, parse_decimal};
+use super::{Bound, Context, EntityValue, Found, MoneyValue};
+use crate::span::Span;
+
+/// Currency words after a number, longest first within shared prefixes.
+const CURRENCY_WORDS: &[(&str, &str)] = &[
+    ("米ドル", "USD"),
+    ("香港ドル", "HKD"),
+    ("新台湾ドル", "TWD"),
+    ("台湾ドル", "TWD"),
+    ("豪ドル", "AUD"),
+    ("豪州ドル", "AUD"),
+    ("カナダドル", "CAD"),
+    ("シンガポールドル", "SGD"),
+    ("NZドル", "NZD"),
+    ("ニュージーランドドル", "NZD"),
+    ("ドル", "USD"),
+    ("ユーロ", "EUR"),
+    ("人民元", "CNY"),
+    ("元", "CNY"),
+    ("円", "JPY"),
+    ("英ポンド", "GBP"),
+    ("ポンド", "GBP"),
+    ("ウォン", "KRW"),
+    ("スイスフラン", "CHF"),
+    ("ルピー", "INR"),
+    ("ルーブル", "RUB"),
+    ("レアル", "BRL"),
+    ("バーツ", "THB"),
+    ("リンギット", "MYR"),
+    ("ルピア", "IDR"),
+    ("ペソ", "MXN"),
+];
+
+/// ISO codes written after a number (`500 USD`) or before it (`USD 500`).
+const ISO_CODES: &[&str] = &[
+    "USD", "JPY", "EUR", "CNY", "RMB", "HKD", "GBP", "KRW", "TWD", "AUD", "CAD", "CHF", "INR",
+    "SGD", "NZD",
+];
+
+/// Currency symbols before a number, longest first.
+const SYMBOLS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("HK$", "HKD"),
+    ("NT$", "TWD"),
+    ("A$", "AUD"),
+    ("C$", "CAD"),
+    ("S$", "SGD"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₩", "KRW"),
+    ("￥", "JPY"),
+];
+
+/// English scale words after a symbol amount (`$5 billion`).
+const SCALE_WORDS: &[(&str, u32)] = &[
+    (" trillion", 12),
+    (" billion", 9),
+    (" million", 6),
+    ("trillion", 12),
+    ("billion", 9),
+    ("million", 6),
+    ("bn", 9),
+    ("mn", 6),
+];
+
+const APPROX_BEFORE: &[&str] = &["約", "およそ", "概算で", "概算", "ほぼ", "推定"];
+const APPROX_AFTER: &[&str] = &[
+    "程度",
+    "前後",
+    "規模",
+    "近く",
+    "ほど",
+    "余り",
+    "あまり",
+    "強",
+    "弱",
+];
+const BOUND_AFTER: &[(&str, Bound)] = &[
+    ("超", Bound::Over),
+    ("以上", Bound::AtLeast),
+    ("未満", Bound::Under),
+    ("以下", Bound::AtMost),
+];
+const BOUND_BEFORE: &[(&str, Bound)] = &[
+    ("最大", Bound::AtMost),
+    ("最低", Bound::AtLeast),
+    ("最高", Bound::AtMost),
+];
+const RANGE_MARKS: &[char] = &['～', '〜', '~'];
+const PER_SHARE: &[&str] = &[
+    "1株当たり",
+    "1株あたり",
+    "一株当たり",
+    "一株あたり",
+    "1株につき",
+    "1株当り",
+];
+
+fn currency_after(text: &str, pos: usize) -> Option<(usize, &'static str)> {
+    let rest = &text[pos..];
+    for (word, code) in CURRENCY_WORDS {
+        if rest.starts_with(word) {
+            // 元 only directly after a number, and not 元本/元金 (principal).
+            if *word == "元" && (rest[3..].starts_with('本') || rest[3..].starts_with('金')) {
+                return None;
+            }
+            return Some((pos + word.len(), code));
+        }
+    }
+    let trimmed = rest.trim_start_matches(' ');
+    for code in ISO_CODES {
+        if trimmed.starts_with(code)
+            && !trimmed[3..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            let iso = if *code == "RMB" { "CNY" } else { code };
+            return Some((pos + (rest.len() - trimmed.len()) + 3, iso));
+        }
+    }
+    None
+}
+
+fn symbol_before(text: &str, pos: usize) -> Option<(usize, &'static str)> {
+    let head = &text[..pos];
+    for (sym, code) in SYMBOLS {
+        if head.ends_with(sym) {
+            return Some((pos - sym.len(), code));
+        }
+    }
+    let trimmed = head.trim_end_matches(' ');
+    for code in ISO_CODES {
+        if trimmed.ends_with(code)
+            && !trimmed[..trimmed.len() - 3].ends_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            let iso = if *code == "RMB" { "CNY" } else { code };
+            return Some((trimmed.len() - 3, iso));
+        }
+    }
+    None
+}
+
+/// Scale and currency of a `単位：百万円` note.
+fn unit_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
+    let rest = text[pos..].trim_start_matches([':', ' ']);
+    let (exp, rest) = if let Some(r) = rest.strip_prefix("百万") {
+        (6, r)
+    } else if let Some(r) = rest.strip_prefix("十億") {
+        (9, r)
+    } else if let Some(r) = rest.strip_prefix("千") {
+        (3, r)
+    } else if let Some(r) = rest.strip_prefix("億") {
+        (8, r)
+    } else if let Some(r) = rest.strip_prefix("万") {
+        (4, r)
+    } else {
+        (0, rest)
+    };
+    let (_, code) = currency_after(rest, 0)?;
+    Some((exp, code))
+}
+
+fn starts_with_any<'w>(s: &str, words: &[&'w str]) -> Option<&'w str> {
+    words.iter().copied().find(|w| s.starts_with(w))
+}
+
+fn ends_with_any<'w>(s: &str, words: &[&'w str]) -> Option<&'w str> {
+    words.iter().copied().find(|w| s.ends_with(w))
+}
+
+/// The value of a number, with a big unit borrowed from the other end of a
+/// range (`100～200億円`: 100 means 100億).
+fn value_of(n: &ParsedNumber) -> Result<Decimal, String> {
+    n.value.map_err(|e| e.to_string())
+}
+
+/// Whether a per-share marker precedes `pos` in the same clause.
+fn per_share_before(text: &str, pos: usize) -> bool {
+    let mut from = pos.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..pos];
+    let clause = window.rsplit(['。', '\n']).next().unwrap_or(window);
+    PER_SHARE.iter().any(|p| clause.contains(p))
+}
+
+fn decimal_string(v: Result<Decimal, String>) -> (Option<String>, Option<String>) {
+    match v {
+        Ok(d) => (Some(d.to_string()), None),
+        Err(reason) => (None, Some(reason)),
+    }
+}
+
+pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
+    let text = ctx.text;
+    let numbers = &ctx.numbers;
+    // Positions where a 単位 note applies from, with its scale.
+    let mut notes: Vec<(usize, u32, &'static str)> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("単位") {
+        let at = from + i + "単位".len();
+        if let Some((exp, code)) = unit_note(text, at) {
+            notes.push((at, exp, code));
+        }
+        from = at;
+    }
+
+    let mut i = 0;
+    while i < numbers.len() {
+        let n = numbers[i];
+        i += 1;
+        // Kanji-only 一円 (throughout a region) and the like are not money.
+        if n.kanji_only && !n.has_big_unit && text[n.start..n.end].chars().count() == 1 {
+            continue;
+        }
+        let mut start = n.start;
+        let mut end = n.end;
+        let mut value = value_of(&n);
+        let mut currency = None;
+        let mut range_max: Option<Result<Decimal, String>> = None;
+
+        if let Some((s, code)) = symbol_before(text, n.start) {
+            currency = Some(code);
+            start = s;
+            for (word, exp) in SCALE_WORDS {
+                if text[end..].starts_with(word)
+                    && !text[end + word.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+                {
+                    value = value.and_then(|v| v.shift(*exp).map_err(|e| e.to_string()));
+                    end += word.len();
+                    break;
+                }
+            }
+        } else if let Some((e, code)) = currency_after(text, end) {
+            currency = Some(code);
+            end = e;
+        } else if let Some(&next) = numbers.get(i)
+            && text[n.end..next.start].chars().count() == 1
+            && text[n.end..].starts_with(RANGE_MARKS)
+            && let Some((e, code)) = currency_after(text, next.end)
+        {
+            // 100億～200億円, 3,000～3,500円
+            let mut low = value_of(&n);
+            if !n.has_big_unit && next.has_big_unit {
+                // 100～200億円: the unit of the upper end applies to both.
+                let big = text[..next.end].chars().next_back().and_then(|c| match c {
+                    '万' => Some(4),
+                    '億' => Some(8),
+                    '兆' => Some(12),
+                    _ => None,
+                });
+                if let Some(exp) = big {
+                    low = low.and_then(|v| v.shift(exp).map_err(|e| e.to_string()));
+                }
+            }
+            value = low;
+            range_max = Some(value_of(&next));
+            currency = Some(code);
+            end = e;
+            i += 1;
+        } else if let Some(&(_, exp, code)) = notes.iter().rev().find(|(at, _, _)| *at <= n.start) {
+            // A table cell under a 単位 note: the number alone on its line.
+            let line_start = text[..n.start].rfind('\n').map_or(0, |p| p + 1);
+            let line_end = text[n.end..].find('\n').map_or(text.len(), |p| n.end + p);
+            let alone = text[line_start..n.start].trim().is_empty()
+                && text[n.end..line_end].trim().is_empty();
+            if alone
+                && (n.arabic
+                    || text[..n.start].ends_with(['▲', '△'])
+                    || n.value.is_ok_and(|v| !v.is_zero()))
+            {
+                currency = Some(code);
+                value = value.and_then(|v| v.shift(exp).map_err(|e| e.to_string()));
+            }
+        }
+        let Some(currency) = currency else { continue };
+        // A currency must not be followed by more kana/kanji of a word (円高 is fine: price move).
+        let mut approximate = false;
+        let mut bound = None;
+        if let Some(w) = ends_with_any(&text[..start], APPROX_BEFORE) {
+            approximate = true;
+            start -= w.len();
+        }
+        for (w, b) in BOUND_BEFORE {
+            if text[..start].ends_with(w) {
+                bound = Some(*b);
+                start -= w.len();
+                break;
+            }
+        }
+        for (w, b) in BOUND_AFTER {
+            if text[end..].starts_with(w) {
+                bound = Some(*b);
+                end += w.len();
+                break;
+            }
+        }
+        if let Some(w) = starts_with_any(&text[end..], APPROX_AFTER) {
+            approximate = true;
+            end += w.len();
+        }
+        let per_share = per_share_before(text, start);
+        let mut money = MoneyValue {
+            currency: currency.to_string(),
+            approximate,
+            per_share,
+            bound,
+            ..MoneyValue::default()
+        };
+        match (range_max, bound) {
+            (Some(max), _) => {
+                let (lo, r1) = decimal_string(value);
+                let (hi, r2) = decimal_string(max);
+                money.min = lo;
+                money.max = hi;
+                money.reason = r1.or(r2);
+                money.bound = None;
+            }
+            (None, Some(Bound::Over | Bound::AtLeast)) => {
+                (money.min, money.reason) = decimal_string(value)
+            }
+            (None, Some(Bound::Under | Bound::AtMost)) => {
+                (money.max, money.reason) = decimal_string(value)
+            }
+            (None, None) => (money.amount, money.reason) = decimal_string(value),
+        }
+        out.push(Found {
+            span: Span::new(start, end),
+            value: EntityValue::Money(money),
+        });
+    }
+}
+
+/// Links `X（約Y円）` conversions once entities are in their final order:
+/// the amount in brackets right after another amount converts it.
+pub(crate) fn link_equivalents(text: &str, entities: &mut [Found]) {
+    let mut last_money: Option<(usize, usize)> = None; // (index, end)
+    for i in 0..entities.len() {
+        let (span, is_money) = (
+            entities[i].span,
+            matches!(entities[i].value, EntityValue::Money(_)),
+        );
+        if !is_money {
+            continue;
+        }
+        if let Some((j, end)) = last_money
+            && span.start > end
+            && matches!(
+                text[end..span.start].trim(),
+                "(" | "(約" | "、" | "(およそ" | "="
+            )
+            && text[end..span.start].trim().starts_with('(')
+        {
+            let base = match &entities[j].value {
+                EntityValue::Money(m) => m.amount.clone().or(m.min.clone()),
+                _ => None,
+            };
+            if let EntityValue::Money(m) = &mut entities[i].value {
+                m.equivalent_of = Some(j);
+                let this = m.amount.clone().or(m.min.clone());
+                m.implied_rate = rate(this.as_deref(), base.as_deref());
+            }
+        }
+        last_money = Some((i, span.end));
+    }
+}
+
+fn rate(this: Option<&str>, base: Option<&str>) -> Option<String> {
+    let (a, b) = (parse_decimal(this?)?, parse_decimal(base?)?);
+    a.ratio(b, 4).map(|r| r.to_string())
+}

@@ -1,0 +1,517 @@
+//! The one number engine behind every extractor: Arabic and kanji numerals
+//! and their mixes (`7兆8200億`, `三千二百億`, `2億5千万`, `1兆2,345億`,
+//! `0.5億`, `1,234百万`), thousands separators, decimals and `▲`/`△` minus,
+//! as exact decimals.
+
+use std::fmt;
+
+/// An exact decimal: `mantissa × 10^-scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decimal {
+    mantissa: i128,
+    scale: u32,
+}
+
+/// Why a number has no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    /// Too large to hold exactly.
+    Overflow,
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumberError::Overflow => f.write_str("number too large to represent exactly"),
+        }
+    }
+}
+
+type Num = Result<Decimal, NumberError>;
+
+impl Decimal {
+    /// Zero.
+    pub const ZERO: Decimal = Decimal {
+        mantissa: 0,
+        scale: 0,
+    };
+
+    /// An integer.
+    pub const fn from_int(v: i128) -> Self {
+        Decimal {
+            mantissa: v,
+            scale: 0,
+        }
+    }
+
+    /// Whether the value is zero.
+    pub fn is_zero(self) -> bool {
+        self.mantissa == 0
+    }
+
+    /// Whether the value is an integer.
+    pub fn is_integer(self) -> bool {
+        self.normalized().scale == 0
+    }
+
+    fn normalized(mut self) -> Self {
+        while self.scale > 0 && self.mantissa % 10 == 0 {
+            self.mantissa /= 10;
+            self.scale -= 1;
+        }
+        self
+    }
+
+    fn rescale(self, scale: u32) -> Num {
+        let factor = 10i128
+            .checked_pow(scale - self.scale)
+            .ok_or(NumberError::Overflow)?;
+        Ok(Decimal {
+            mantissa: self
+                .mantissa
+                .checked_mul(factor)
+                .ok_or(NumberError::Overflow)?,
+            scale,
+        })
+    }
+
+    /// Exact sum.
+    pub fn add(self, other: Decimal) -> Num {
+        let scale = self.scale.max(other.scale);
+        let (a, b) = (self.rescale(scale)?, other.rescale(scale)?);
+        Ok(Decimal {
+            mantissa: a
+                .mantissa
+                .checked_add(b.mantissa)
+                .ok_or(NumberError::Overflow)?,
+            scale,
+        }
+        .normalized())
+    }
+
+    /// Exact product.
+    pub fn mul(self, other: Decimal) -> Num {
+        Ok(Decimal {
+            mantissa: self
+                .mantissa
+                .checked_mul(other.mantissa)
+                .ok_or(NumberError::Overflow)?,
+            scale: self.scale + other.scale,
+        }
+        .normalized())
+    }
+
+    /// Multiplies by `10^exp`.
+    pub fn shift(self, exp: u32) -> Num {
+        self.mul(Decimal::from_int(
+            10i128.checked_pow(exp).ok_or(NumberError::Overflow)?,
+        ))
+    }
+
+    /// The negated value.
+    pub fn neg(self) -> Self {
+        Decimal {
+            mantissa: -self.mantissa,
+            scale: self.scale,
+        }
+    }
+
+    /// Approximate ratio `self / other` with `digits` decimals (for derived
+    /// figures such as implied exchange rates, never for extracted values).
+    pub fn ratio(self, other: Decimal, digits: u32) -> Option<Decimal> {
+        if other.mantissa == 0 {
+            return None;
+        }
+        // (a/10^sa) / (b/10^sb) = a * 10^(sb - sa) / b
+        let mut num = self.mantissa;
+        let mut den = other.mantissa;
+        let exp = i64::from(other.scale) - i64::from(self.scale) + i64::from(digits);
+        if exp >= 0 {
+            num = num.checked_mul(10i128.checked_pow(exp as u32)?)?;
+        } else {
+            den = den.checked_mul(10i128.checked_pow((-exp) as u32)?)?;
+        }
+        // Round half away from zero.
+        let sign = num.signum() * den.signum();
+        let (n, d) = (num.checked_abs()?, den.checked_abs()?);
+        let q = sign * (n.checked_add(d / 2)? / d);
+        Some(
+            Decimal {
+                mantissa: q,
+                scale: digits,
+            }
+            .normalized(),
+        )
+    }
+
+    /// Comparison of two exact values.
+    pub fn cmp_value(self, other: Decimal) -> Option<std::cmp::Ordering> {
+        let scale = self.scale.max(other.scale);
+        Some(
+            self.rescale(scale)
+                .ok()?
+                .mantissa
+                .cmp(&other.rescale(scale).ok()?.mantissa),
+        )
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.normalized();
+        if d.scale == 0 {
+            return write!(f, "{}", d.mantissa);
+        }
+        let sign = if d.mantissa < 0 { "-" } else { "" };
+        let digits = d.mantissa.unsigned_abs().to_string();
+        let scale = d.scale as usize;
+        if digits.len() > scale {
+            let (int, frac) = digits.split_at(digits.len() - scale);
+            write!(f, "{sign}{int}.{frac}")
+        } else {
+            write!(f, "{sign}0.{}{digits}", "0".repeat(scale - digits.len()))
+        }
+    }
+}
+
+/// A number found in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedNumber {
+    /// Byte offset where the number starts (including a `▲`/`-` sign).
+    pub start: usize,
+    /// Byte offset just past the number.
+    pub end: usize,
+    /// The value, or why there is none.
+    pub value: Result<Decimal, NumberError>,
+    /// Whether a 万/億/兆/京 unit was part of it.
+    pub has_big_unit: bool,
+    /// Whether it is written with kanji digits only (`三千`), which needs a
+    /// unit after it to be trusted as a number.
+    pub kanji_only: bool,
+    /// Whether it contains a decimal point or a thousands separator.
+    pub arabic: bool,
+}
+
+fn kanji_digit(c: char) -> Option<i128> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' | '壱' => 1,
+        '二' | '弐' => 2,
+        '三' | '参' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn small_unit(c: char) -> Option<u32> {
+    match c {
+        '十' => Some(1),
+        '百' => Some(2),
+        '千' => Some(3),
+        _ => None,
+    }
+}
+
+fn big_unit(c: char) -> Option<u32> {
+    match c {
+        '万' => Some(4),
+        '億' => Some(8),
+        '兆' => Some(12),
+        '京' => Some(16),
+        _ => None,
+    }
+}
+
+/// Whether `c` can be part of a number.
+pub fn is_number_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || kanji_digit(c).is_some()
+        || small_unit(c).is_some()
+        || big_unit(c).is_some()
+}
+
+/// Parses the longest number starting exactly at `start` in `text` (folded
+/// text: ASCII digits). Returns `None` when no number starts there.
+pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
+    let rest = text.get(start..)?;
+    let mut chars = rest.char_indices().peekable();
+    let mut negative = false;
+    let num_start = start;
+    if let Some(&(_, c)) = chars.peek()
+        && matches!(c, '▲' | '△' | '-' | '−')
+    {
+        let mut look = rest[c.len_utf8()..].chars();
+        if look
+            .next()
+            .is_some_and(|d| d.is_ascii_digit() || kanji_digit(d).is_some())
+        {
+            negative = true;
+            chars.next();
+        }
+    }
+
+    let mut total = Decimal::ZERO; // sum of finished big-unit sections
+    let mut section = Decimal::ZERO; // value below the current big unit
+    let mut pending: Option<Decimal> = None; // the last digits read
+    let mut pending_kanji = false;
+    let mut has_big_unit = false;
+    let mut last_big: u32 = u32::MAX;
+    let mut end = start;
+    let mut any_digit = false;
+    let mut kanji_only = true;
+    let mut arabic = false;
+    let mut error = None;
+
+    while let Some(&(i, c)) = chars.peek() {
+        if c.is_ascii_digit() {
+            if pending.is_some() {
+                break;
+            }
+            // Arabic literal: digits, commas between groups of three, one point.
+            let bytes = rest.as_bytes();
+            let mut j = i;
+            let mut mantissa: i128 = 0;
+            let mut scale = 0u32;
+            let mut seen_point = false;
+            let mut overflow = false;
+            while j < bytes.len() {
+                let b = bytes[j];
+                if b.is_ascii_digit() {
+                    match mantissa
+                        .checked_mul(10)
+                        .and_then(|m| m.checked_add(i128::from(b - b'0')))
+                    {
+                        Some(m) => mantissa = m,
+                        None => overflow = true,
+                    }
+                    if seen_point {
+                        scale += 1;
+                    }
+                    j += 1;
+                } else if b == b','
+                    && !seen_point
+                    && j + 3 < bytes.len() + 1
+                    && bytes
+                        .get(j + 1..j + 4)
+                        .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+                    && !bytes.get(j + 4).is_some_and(u8::is_ascii_digit)
+                {
+                    arabic = true;
+                    j += 1;
+                } else if b == b'.'
+                    && !seen_point
+                    && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    seen_point = true;
+                    arabic = true;
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if overflow {
+                error = Some(NumberError::Overflow);
+            }
+            pending = Some(Decimal { mantissa, scale });
+            pending_kanji = false;
+            any_digit = true;
+            kanji_only = false;
+            // Skip the chars we consumed.
+            while let Some(&(k, _)) = chars.peek() {
+                if k < j {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            end = start + j;
+            continue;
+        }
+        if let Some(d) = kanji_digit(c) {
+            // 二〇二五 (digit by digit) or 三 (a coefficient).
+            pending = Some(match (pending, pending_kanji) {
+                (Some(p), true) => match p
+                    .mul(Decimal::from_int(10))
+                    .and_then(|v| v.add(Decimal::from_int(d)))
+                {
+                    Ok(v) => v,
+                    Err(e) => {
+                        error = Some(e);
+                        p
+                    }
+                },
+                (Some(_), false) => break,
+                (None, _) => Decimal::from_int(d),
+            });
+            pending_kanji = true;
+            any_digit = true;
+            chars.next();
+            end = start + i + c.len_utf8();
+            continue;
+        }
+        if let Some(exp) = small_unit(c) {
+            let coefficient = pending.take().unwrap_or(Decimal::from_int(1));
+            match coefficient.shift(exp).and_then(|v| section.add(v)) {
+                Ok(v) => section = v,
+                Err(e) => error = Some(e),
+            }
+            pending_kanji = false;
+            any_digit = true;
+            chars.next();
+            end = start + i + c.len_utf8();
+            continue;
+        }
+        if let Some(exp) = big_unit(c) {
+            // A big unit needs something before it and must descend (億 then 万).
+            if (!any_digit && pending.is_none()) || exp >= last_big {
+                break;
+            }
+            let value = match pending.take() {
+                Some(p) => section.add(p),
+                None => Ok(section),
+            };
+            match value.and_then(|v| v.shift(exp)).and_then(|v| total.add(v)) {
+                Ok(v) => total = v,
+                Err(e) => error = Some(e),
+            }
+            section = Decimal::ZERO;
+            last_big = exp;
+            has_big_unit = true;
+            pending_kanji = false;
+            chars.next();
+            end = start + i + c.len_utf8();
+            continue;
+        }
+        break;
+    }
+    if !any_digit {
+        return None;
+    }
+    let mut value = match pending {
+        Some(p) => section.add(p).and_then(|s| total.add(s)),
+        None => total.add(section),
+    };
+    if let Some(e) = error {
+        value = Err(e);
+    }
+    if negative {
+        value = value.map(Decimal::neg);
+    }
+    Some(ParsedNumber {
+        start: num_start,
+        end,
+        value,
+        has_big_unit,
+        kanji_only,
+        arabic,
+    })
+}
+
+/// Parses a whole decimal string such as `"53000000000"` or `"-3.5"`.
+pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    parse_at(s, 0).and_then(|n| (n.end == s.len()).then_some(n.value.ok()).flatten())
+}
+
+/// Every number in `text`, left to right, not overlapping. A number does not
+/// start in the middle of an ASCII word (`GPT4o`, `A100`).
+pub fn scan(text: &str) -> Vec<ParsedNumber> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut prev: Option<char> = None;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let starts = (is_number_char(c)
+            && big_unit(c).is_none()
+            && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.'))
+            || (matches!(c, '▲' | '△')
+                && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
+        if starts && let Some(n) = parse_at(text, i) {
+            out.push(n);
+            prev = text[..n.end].chars().next_back();
+            i = n.end.max(i + 1);
+            while !text.is_char_boundary(i) {
+                i += 1;
+            }
+            continue;
+        }
+        prev = Some(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! t {
+        ($text:expr, $value:expr) => {{
+            let n = parse_at($text, 0).expect($text);
+            assert_eq!(
+                n.value.map(|v| v.to_string()),
+                Ok($value.to_string()),
+                "{}",
+                $text
+            );
+        }};
+    }
+
+    #[test]
+    fn numerals() {
+        t!("7兆8200億", "7820000000000");
+        t!("三千二百億", "320000000000");
+        t!("2億5千万", "250000000");
+        t!("1兆2,345億", "1234500000000");
+        t!("二十億", "2000000000");
+        t!("0.5億", "50000000");
+        t!("1,234百万", "1234000000");
+        t!("3.5兆", "3500000000000");
+        t!("3,000", "3000");
+        t!("3.97", "3.97");
+        t!("二〇二五", "2025");
+        t!("十", "10");
+        t!("百二十三", "123");
+        t!("▲12億", "-1200000000");
+        t!("△3.5", "-3.5");
+        t!("530億", "53000000000");
+        t!("1億2000万", "120000000");
+        t!("12,500億", "1250000000000");
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        let digits = "9".repeat(10_000) + "兆";
+        let n = parse_at(&digits, 0).unwrap();
+        assert_eq!(n.value, Err(NumberError::Overflow));
+        assert_eq!(n.end, digits.len());
+    }
+
+    #[test]
+    fn commas_need_groups_of_three() {
+        let n = parse_at("1,23", 0).unwrap();
+        assert_eq!(n.value.unwrap().to_string(), "1");
+        let n = parse_at("1,234,567円", 0).unwrap();
+        assert_eq!(n.value.unwrap().to_string(), "1234567");
+    }
+
+    #[test]
+    fn scan_skips_words() {
+        let found: Vec<_> = scan("GPT4oとA100は3億")
+            .iter()
+            .map(|n| n.value.unwrap().to_string())
+            .collect();
+        assert_eq!(found, ["300000000"]);
+    }
+
+    #[test]
+    fn ratio() {
+        let a = Decimal::from_int(7820000000000);
+        let b = Decimal::from_int(53000000000);
+        assert_eq!(a.ratio(b, 2).unwrap().to_string(), "147.55");
+    }
+}

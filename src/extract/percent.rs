@@ -1,0 +1,267 @@
+//! Percentages (`8%`, `3.97パーセント`, `3割5分`) and percentage points
+//! (`2ポイント`), with the direction the predicate gives them (`12%増`,
+//! `8%上昇`, `3%安`), the baseline (`前年比`) and the company they are about.
+
+use super::number::{Decimal, ParsedNumber};
+use super::{Context, Direction, EntityValue, Found, PercentValue};
+use crate::span::Span;
+
+const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
+const POINT_UNITS: &[&str] = &["ポイント", "pt", "ﾎﾟｲﾝﾄ"];
+const RANGE_MARKS: &[char] = &['～', '〜', '~'];
+/// Words that may stand between a figure and its predicate.
+const BETWEEN: &[&str] = &[
+    "程度",
+    "前後",
+    "近く",
+    "超",
+    "強",
+    "弱",
+    "ほど",
+    "余り",
+    "あまり",
+    "以上",
+    "も",
+    "の",
+];
+pub(crate) const UP_WORDS: &[&str] = &[
+    "上昇",
+    "増加",
+    "増収",
+    "増益",
+    "増",
+    "高",
+    "アップ",
+    "上回",
+    "引き上げ",
+    "引上げ",
+    "伸び",
+    "拡大",
+    "プラス",
+    "上振れ",
+    "反発",
+    "急騰",
+    "値上がり",
+    "上げ",
+    "伸長",
+    "改善",
+    "続伸",
+    "高騰",
+    "膨ら",
+    "値上げ",
+];
+pub(crate) const DOWN_WORDS: &[&str] = &[
+    "下落",
+    "減少",
+    "減収",
+    "減益",
+    "減",
+    "安",
+    "ダウン",
+    "下回",
+    "引き下げ",
+    "引下げ",
+    "縮小",
+    "低下",
+    "マイナス",
+    "落ち込",
+    "下振れ",
+    "急落",
+    "値下がり",
+    "下げ",
+    "反落",
+    "目減り",
+    "悪化",
+    "続落",
+    "下押し",
+    "値下げ",
+];
+pub(crate) const BASELINES: &[&str] = &[
+    "前年同期比",
+    "前年同月比",
+    "前年同四半期比",
+    "前四半期比",
+    "前年度比",
+    "前年比",
+    "前期比",
+    "前月比",
+    "前週比",
+    "前日比",
+    "昨年比",
+    "前年同期",
+    "前年",
+    "前期",
+    "前日",
+    "前月",
+];
+
+/// The direction word right after a figure, skipping small qualifiers.
+pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usize)> {
+    let mut p = pos;
+    for _ in 0..3 {
+        let rest = &text[p..];
+        for w in UP_WORDS {
+            if rest.starts_with(w)
+                && !(*w == "高" && rest[3..].starts_with(['い', 'く', 'さ', 'め']))
+            {
+                return Some((Direction::Up, p + w.len()));
+            }
+        }
+        for w in DOWN_WORDS {
+            if rest.starts_with(w)
+                && !(*w == "安" && rest[3..].starts_with(['い', 'く', 'さ', '定', '全', '心']))
+            {
+                return Some((Direction::Down, p + w.len()));
+            }
+        }
+        match BETWEEN.iter().find(|w| rest.starts_with(**w)) {
+            Some(w) => p += w.len(),
+            None => return None,
+        }
+    }
+    None
+}
+
+/// The baseline written shortly before `pos` in the same clause.
+pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<String> {
+    let mut from = pos.saturating_sub(45);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..pos];
+    let clause = window.rsplit(['。', '\n']).next().unwrap_or(window);
+    BASELINES
+        .iter()
+        .filter_map(|b| clause.rfind(b).map(|i| (i, *b)))
+        .max_by_key(|(i, b)| (*i, b.len()))
+        .map(|(_, b)| b.trim_end_matches('比').to_string() + "比")
+}
+
+/// The company mentioned last before `pos` in the same sentence.
+pub(crate) fn subject_before(text: &str, companies: &[Found], pos: usize) -> Option<String> {
+    companies.iter().rev().find_map(|f| match &f.value {
+        EntityValue::Company(c)
+            if f.span.end <= pos && !text[f.span.end..pos].contains(['。', '\n']) =>
+        {
+            c.id.clone().or_else(|| Some(c.name.clone()))
+        }
+        _ => None,
+    })
+}
+
+/// `3割5分` → 35, `2割` → 20 (from the number before 割).
+fn wari(
+    text: &str,
+    n: &ParsedNumber,
+    numbers: &[ParsedNumber],
+    next: usize,
+) -> Option<(Result<Decimal, String>, usize, usize)> {
+    if !text[n.end..].starts_with('割') {
+        return None;
+    }
+    let mut end = n.end + '割'.len_utf8();
+    let mut value = n
+        .value
+        .map_err(|e| e.to_string())
+        .and_then(|v| v.mul(Decimal::from_int(10)).map_err(|e| e.to_string()));
+    let mut used = 0;
+    if let Some(m) = numbers.get(next)
+        && m.start == end
+        && text[m.end..].starts_with('分')
+    {
+        value = value.and_then(|v| {
+            v.add(m.value.map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())
+        });
+        end = m.end + '分'.len_utf8();
+        used = 1;
+    }
+    // 割安 / 割高 / 割合 are words, not figures.
+    if used == 0 && text[n.end + 3..].starts_with(['安', '高', '合', '引', '当', '込', 'り'])
+    {
+        return None;
+    }
+    Some((value, end, used))
+}
+
+pub(crate) fn extract(
+    ctx: &Context<'_>,
+    companies: &[Found],
+    taken: &[Span],
+    out: &mut Vec<Found>,
+) {
+    let text = ctx.text;
+    let numbers = &ctx.numbers;
+    let mut i = 0;
+    while i < numbers.len() {
+        let n = numbers[i];
+        i += 1;
+        if taken.iter().any(|s| s.overlaps(Span::new(n.start, n.end))) {
+            continue;
+        }
+        let rest = &text[n.end..];
+        let (value, mut end, unit, mut max) =
+            if let Some(u) = PERCENT_UNITS.iter().find(|u| rest.starts_with(**u)) {
+                (
+                    n.value.map_err(|e| e.to_string()),
+                    n.end + u.len(),
+                    "percent",
+                    None,
+                )
+            } else if let Some(u) = POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
+                if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                (
+                    n.value.map_err(|e| e.to_string()),
+                    n.end + u.len(),
+                    "point",
+                    None,
+                )
+            } else if let Some((v, e, used)) = wari(text, &n, numbers, i) {
+                i += used;
+                (v, e, "percent", None)
+            } else if let Some(&next) = numbers.get(i)
+                && text[n.end..next.start].chars().count() == 1
+                && rest.starts_with(RANGE_MARKS)
+                && let Some(u) = PERCENT_UNITS
+                    .iter()
+                    .find(|u| text[next.end..].starts_with(**u))
+            {
+                // 3～5%
+                i += 1;
+                (
+                    n.value.map_err(|e| e.to_string()),
+                    next.end + u.len(),
+                    "percent",
+                    Some(next.value.map_err(|e| e.to_string())),
+                )
+            } else {
+                continue;
+            };
+        let direction = direction_after(text, end).map(|(d, _)| d);
+        if let Some(w) = ["超", "程度", "前後", "近く", "強", "弱"]
+            .iter()
+            .find(|w| text[end..].starts_with(**w))
+        {
+            end += w.len();
+        }
+        let (value, reason) = match value {
+            Ok(v) => (Some(v.to_string()), None),
+            Err(e) => (None, Some(e)),
+        };
+        let max = max.take().and_then(|m| m.ok()).map(|m| m.to_string());
+        out.push(Found {
+            span: Span::new(n.start, end),
+            value: EntityValue::Percent(PercentValue {
+                value,
+                max,
+                unit: unit.to_string(),
+                direction,
+                baseline: baseline_before(text, n.start),
+                subject: subject_before(text, companies, n.start),
+                reason,
+            }),
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! Fiscal periods: `2025年3月期`, `通期`, `上期`/`下期`, `第2四半期`,
+//! `4～6月期`. Quarters given by months assume the March fiscal year most
+//! Japanese companies use; `2025年度` is the year from April 2025 and is named
+//! by the year it ends (2026), like `2026年3月期`.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::{Context, EntityValue, Found, PeriodValue};
+use crate::span::Span;
+
+static PERIOD: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(concat!(
+        r"(?:(?P<fy>\d{4}|\d{2})年(?P<fm>\d{1,2})月期|(?P<nendo>\d{4})年度)",
+        r"(?:\s*(?:第(?P<q1>[1-4一二三四])四半期|(?P<h1>上期|上半期|中間期|第2四半期累計)|(?P<h2>下期|下半期)|(?P<full1>通期)))?",
+        r"|第(?P<q>[1-4一二三四])四半期",
+        r"|(?P<h>上期|上半期|中間期)|(?P<hh>下期|下半期)|(?P<full>通期)",
+        r"|(?:(?P<my>\d{4})年)?(?P<m1>\d{1,2})[～〜~\-](?P<m2>\d{1,2})月期",
+    ))
+    .expect("valid regex")
+});
+
+fn quarter_digit(s: &str) -> Option<u32> {
+    match s {
+        "1" | "一" => Some(1),
+        "2" | "二" => Some(2),
+        "3" | "三" => Some(3),
+        "4" | "四" => Some(4),
+        _ => None,
+    }
+}
+
+fn year(s: &str) -> Option<i32> {
+    let y: i32 = s.parse().ok()?;
+    Some(if y < 100 { 2000 + y } else { y })
+}
+
+pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
+    for caps in PERIOD.captures_iter(ctx.text) {
+        let Some(all) = caps.get(0) else { continue };
+        let get = |name: &str| caps.name(name).map(|m| m.as_str());
+        let value = if let (Some(fy), Some(fm)) = (get("fy"), get("fm")) {
+            let (Some(y), Ok(m)) = (year(fy), fm.parse::<u32>()) else {
+                continue;
+            };
+            if !(1..=12).contains(&m) {
+                continue;
+            }
+            let (period, end) = if let Some(q) = get("q1").and_then(quarter_digit) {
+                (format!("Q{q}"), None)
+            } else if get("h1").is_some() {
+                ("H1".to_string(), None)
+            } else if get("h2").is_some() {
+                ("H2".to_string(), Some(format!("{y}-{m:02}")))
+            } else {
+                ("FY".to_string(), Some(format!("{y}-{m:02}")))
+            };
+            PeriodValue {
+                fiscal_year: Some(y),
+                period,
+                end,
+            }
+        } else if let Some(n) = get("nendo").and_then(year) {
+            PeriodValue {
+                fiscal_year: Some(n + 1),
+                period: match (get("q1").and_then(quarter_digit), get("h1"), get("h2")) {
+                    (Some(q), _, _) => format!("Q{q}"),
+                    (_, Some(_), _) => "H1".to_string(),
+                    (_, _, Some(_)) => "H2".to_string(),
+                    _ => "FY".to_string(),
+                },
+                end: Some(format!("{}-03", n + 1)),
+            }
+        } else if let Some(q) = get("q").and_then(quarter_digit) {
+            PeriodValue {
+                fiscal_year: None,
+                period: format!("Q{q}"),
+                end: None,
+            }
+        } else if get("h").is_some() || get("hh").is_some() || get("full").is_some() {
+            let period = if get("h").is_some() {
+                "H1"
+            } else if get("hh").is_some() {
+                "H2"
+            } else {
+                "FY"
+            };
+            PeriodValue {
+                fiscal_year: None,
+                period: period.to_string(),
+                end: None,
+            }
+        } else if let (Some(m1), Some(m2)) = (get("m1"), get("m2")) {
+            let (Ok(a), Ok(b)) = (m1.parse::<u32>(), m2.parse::<u32>()) else {
+                continue;
+            };
+            // Three-month spans only: 4～6, 7～9, 10～12, 1～3.
+            let q = match (a, b) {
+                (4, 6) => 1,
+                (7, 9) => 2,
+                (10, 12) => 3,
+                (1, 3) => 4,
+                _ => continue,
+            };
+            let calendar_year = get("my").and_then(year);
+            PeriodValue {
+                fiscal_year: calendar_year.map(|y| if b <= 3 { y } else { y + 1 }),
+                period: format!("Q{q}"),
+                end: calendar_year.map(|y| format!("{y}-{b:02}")),
+            }
+        } else {
+            continue;
+        };
+        out.push(Found {
+            span: Span::new(all.start(), all.end()),
+            value: EntityValue::Period(value),
+        });
+    }
+}
