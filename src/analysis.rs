@@ -184,12 +184,13 @@ impl Analyzer {
         let normalized = Normalized::new(text);
         let raw = self.tokenizer.tokenize_normalized(normalized.as_str());
         let map = |s: Span| normalized.span_to_original(s);
+        let sentences = split_sentences(normalized.as_str());
         Ok(targets
             .iter()
             .map(|&target| {
                 let norm_target = to_normalized_span(&normalized, target);
                 self.scorer
-                    .toward(normalized.as_str(), &raw, norm_target, &map)
+                    .toward(text, normalized.as_str(), &raw, &sentences, norm_target, &map)
             })
             .collect())
     }
@@ -211,7 +212,7 @@ impl Analyzer {
         let entities = self.extractors.extract(text, &raw);
         let report = self
             .scorer
-            .score(text, &raw, &sentence_spans, &entities, &map);
+            .score(source, text, &raw, &sentence_spans, &entities, &map);
 
         let mut chars = CharCounter::new(source);
         let sentences = sentence_spans

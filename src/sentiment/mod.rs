@@ -1,12 +1,22 @@
 //! Finance-aware sentiment: cues → clauses → sentences → companies, targets
 //! and the document, each with its evidence.
+//!
+//! Polarity in financial text is compositional: `費用が増加` is negative,
+//! `赤字が縮小` positive, `下落に歯止め` positive. The scorer knows what is
+//! desirable (items), what moves (predicates), plain polar words and the
+//! shifters (negation, contrast, hedges, degree, questions); see
+//! `dictionaries/sentiment/`. Scores are in [-1, 1]; |score| <
+//! [`NEUTRAL_BAND`] is neutral.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::extract::Found;
 use crate::span::Span;
-use crate::tokenize::RawToken;
+
+pub mod lexicon;
+mod scorer;
+
+pub(crate) use scorer::Scorer;
+pub use scorer::NEUTRAL_BAND;
 
 /// Polarity label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -75,36 +85,3 @@ pub(crate) struct Scored {
     pub report: SentimentReport,
 }
 
-/// The sentiment scorer and its lexicons.
-#[derive(Debug, Clone)]
-pub(crate) struct Scorer {}
-
-impl Scorer {
-    pub(crate) fn embedded() -> Result<Self> {
-        Ok(Scorer {})
-    }
-
-    pub(crate) fn score(
-        &self,
-        _text: &str,
-        _tokens: &[RawToken],
-        sentences: &[Span],
-        _entities: &[Found],
-        _map: &dyn Fn(Span) -> Span,
-    ) -> Scored {
-        Scored {
-            sentences: vec![Sentiment::default(); sentences.len()],
-            report: SentimentReport::default(),
-        }
-    }
-
-    pub(crate) fn toward(
-        &self,
-        _text: &str,
-        _tokens: &[RawToken],
-        _target: Span,
-        _map: &dyn Fn(Span) -> Span,
-    ) -> Sentiment {
-        Sentiment::default()
-    }
-}

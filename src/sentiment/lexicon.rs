@@ -1,0 +1,168 @@
+//! The sentiment lexicons of `dictionaries/sentiment/`, parsed once into one
+//! map from surface (or IPADIC base form) to cue.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+
+const ITEMS: &str = include_str!("../../dictionaries/sentiment/items.tsv");
+const PREDICATES: &str = include_str!("../../dictionaries/sentiment/predicates.tsv");
+const POLAR: &str = include_str!("../../dictionaries/sentiment/polar.tsv");
+const SHIFTERS: &str = include_str!("../../dictionaries/sentiment/shifters.tsv");
+
+/// What a lexicon entry does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cue {
+    /// A finance item; `1.0` when more is good (売上), `-1.0` when more is bad (費用).
+    Item(f32),
+    /// A quantity moves up (増加) or down (減少): its polarity is the item's.
+    Move(f32),
+    /// Gets better (改善) or worse (悪化) whatever the item.
+    Evaluate(f32),
+    /// Stops the movement before it (下落に歯止め).
+    Stop,
+    /// A plain polar word with its weight.
+    Polar(f32),
+    /// Flips the cue before it (ない, ず).
+    Negation,
+    /// Starts a clause that weighs `factor` times the one before (が, しかし).
+    Contrast(f32),
+    /// Damps the clause (見込み, 可能性).
+    Hedge(f32),
+    /// Scales the next cue (大幅 1.5, やや 0.7).
+    Degree(f32),
+    /// Makes the sentence a question.
+    Question,
+    /// Says nothing changed (横ばい, 変わらない): pulls toward neutral.
+    Flat,
+}
+
+/// All cues by surface.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub(crate) cues: HashMap<String, Cue>,
+    /// Longest entry in characters, bounding multi-token lookups.
+    pub(crate) max_chars: usize,
+}
+
+/// Words that say a level is unchanged; they are facts about the data, not
+/// about any one lexicon file, so they live here.
+const FLAT_WORDS: &[&str] = &[
+    "横ばい", "横這い", "変わらない", "変化がない", "変化はない", "変わりない", "変わりがない", "前年並み",
+    "例年並み", "平年並み", "前年並", "同程度", "一進一退", "様子見", "足踏み", "変動がない", "変化なし",
+];
+
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n + 1, l.split('\t').map(str::trim).collect()))
+}
+
+fn bad(file: &str, line: usize, what: &str) -> Error {
+    Error::new(ErrorKind::Dictionary, format!("{file}:{line}: {what}"))
+}
+
+fn number(file: &str, line: usize, s: &str) -> Result<f32> {
+    s.parse().map_err(|_| bad(file, line, "weight is not a number"))
+}
+
+impl Lexicon {
+    /// The embedded lexicons, parsed once per process.
+    pub fn embedded() -> Result<Arc<Lexicon>> {
+        static CELL: once_cell::sync::OnceCell<Arc<Lexicon>> = once_cell::sync::OnceCell::new();
+        CELL.get_or_try_init(|| Lexicon::parse(ITEMS, PREDICATES, POLAR, SHIFTERS).map(Arc::new))
+            .cloned()
+    }
+
+    /// Parses lexicon files in the `dictionaries/sentiment/` formats.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Dictionary`] with the file and line of a malformed row.
+    pub fn parse(items: &str, predicates: &str, polar: &str, shifters: &str) -> Result<Self> {
+        let mut lex = Lexicon::default();
+        for (line, cols) in rows(items) {
+            let [surface, d, ..] = cols.as_slice() else {
+                return Err(bad("items.tsv", line, "expected 2 columns"));
+            };
+            lex.add(surface, Cue::Item(number("items.tsv", line, d)?.signum()));
+        }
+        for (line, cols) in rows(predicates) {
+            let [surface, kind, ..] = cols.as_slice() else {
+                return Err(bad("predicates.tsv", line, "expected 2 columns"));
+            };
+            let cue = match *kind {
+                "up" => Cue::Move(1.0),
+                "down" => Cue::Move(-1.0),
+                "better" => Cue::Evaluate(1.0),
+                "worse" => Cue::Evaluate(-1.0),
+                "stop" => Cue::Stop,
+                other => return Err(bad("predicates.tsv", line, &format!("unknown type {other:?}"))),
+            };
+            lex.add(surface, cue);
+        }
+        for (line, cols) in rows(polar) {
+            let [surface, w, ..] = cols.as_slice() else {
+                return Err(bad("polar.tsv", line, "expected 2 columns"));
+            };
+            lex.add(surface, Cue::Polar(number("polar.tsv", line, w)?.clamp(-1.0, 1.0)));
+        }
+        for (line, cols) in rows(shifters) {
+            let [surface, kind, w, ..] = cols.as_slice() else {
+                return Err(bad("shifters.tsv", line, "expected 3 columns"));
+            };
+            let w = number("shifters.tsv", line, w)?;
+            let cue = match *kind {
+                "negation" => Cue::Negation,
+                "contrast" => Cue::Contrast(w),
+                "hedge" => Cue::Hedge(w),
+                "intensifier" | "diminisher" => Cue::Degree(w),
+                "question" => Cue::Question,
+                other => return Err(bad("shifters.tsv", line, &format!("unknown type {other:?}"))),
+            };
+            lex.add(surface, cue);
+        }
+        for w in FLAT_WORDS {
+            lex.cues.insert(w.to_string(), Cue::Flat);
+        }
+        lex.max_chars = lex.cues.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        Ok(lex)
+    }
+
+    fn add(&mut self, surface: &str, cue: Cue) {
+        self.cues.entry(surface.to_string()).or_insert(cue);
+    }
+
+    /// The cue for a surface or base form.
+    pub fn get(&self, key: &str) -> Option<Cue> {
+        self.cues.get(key).copied()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.cues.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.cues.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lexicons_parse() {
+        let lex = Lexicon::embedded().unwrap();
+        assert!(lex.len() > 3000);
+        assert_eq!(lex.get("費用"), Some(Cue::Item(-1.0)));
+        assert_eq!(lex.get("売上高"), Some(Cue::Item(1.0)));
+        assert_eq!(lex.get("増加"), Some(Cue::Move(1.0)));
+        assert_eq!(lex.get("歯止め"), Some(Cue::Stop));
+        assert_eq!(lex.get("ない"), Some(Cue::Negation));
+        assert!(matches!(lex.get("好調"), Some(Cue::Polar(w)) if w > 0.0));
+    }
+}

@@ -1,0 +1,490 @@
+//! The rule scorer: lexicon cues matched on tokens (longest first, on
+//! surfaces and base forms), composed within clauses (item × movement,
+//! stops, negation, degree), weighted across clauses (contrast, hedges,
+//! questions), with evidence for every contribution.
+
+use std::sync::Arc;
+
+use super::lexicon::{Cue, Lexicon};
+use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
+use crate::error::Result;
+use crate::extract::{EntityValue, Found};
+use crate::span::Span;
+use crate::tokenize::RawToken;
+
+/// Scores with |score| below this are neutral. Scores are `s / (1 + |s|)`
+/// of the summed contributions, so one plain cue (±1) scores ±0.5 and a
+/// hedged or diminished one falls into the band.
+pub const NEUTRAL_BAND: f32 = 0.2;
+
+/// How far (in tokens) an item reaches forward to the movement it composes
+/// with (`費用が大幅に増加`).
+const ITEM_REACH: usize = 6;
+/// How far a negation or stop reaches back to the cue it shifts.
+const SHIFT_REACH: usize = 4;
+/// Weight of an undesirable item mentioned with no movement (`減損損失を計上`).
+const BARE_UNDESIRABLE: f32 = -0.25;
+
+/// A lexicon entry found over tokens `first..last`.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    first: usize,
+    last: usize,
+    cue: Cue,
+}
+
+/// One signed contribution to a score.
+#[derive(Debug, Clone, Copy)]
+struct Contribution {
+    first: usize,
+    /// One past the last token that shaped it (a stop or negation extends it).
+    last: usize,
+    weight: f32,
+    negated: bool,
+    rule: &'static str,
+    clause: usize,
+}
+
+/// The composed cues of one token range.
+#[derive(Debug, Default)]
+struct Composition {
+    contributions: Vec<Contribution>,
+    /// Weight of each clause (product of contrast factors before it, times
+    /// its hedges).
+    clause_weights: Vec<f32>,
+    question: bool,
+    flat: bool,
+    /// Whether the range opens with a contrast (`ただ、…`).
+    opens_with_contrast: Option<f32>,
+}
+
+impl Composition {
+    fn sum(&self) -> f32 {
+        if self.question {
+            return 0.0;
+        }
+        let s: f32 = self
+            .contributions
+            .iter()
+            .map(|c| c.weight * self.clause_weights[c.clause])
+            .sum();
+        if self.flat { s * 0.5 } else { s }
+    }
+}
+
+fn squash(s: f32) -> f32 {
+    (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
+}
+
+fn label(score: f32) -> Label {
+    if score >= NEUTRAL_BAND {
+        Label::Positive
+    } else if score <= -NEUTRAL_BAND {
+        Label::Negative
+    } else {
+        Label::Neutral
+    }
+}
+
+fn sentiment(score: f32, evidence: Vec<Evidence>) -> Sentiment {
+    // Round for stable output; the label is decided before rounding.
+    let label = label(score);
+    Sentiment {
+        score: (score * 1000.0).round() / 1000.0,
+        label,
+        evidence,
+    }
+}
+
+/// The sentiment scorer and its lexicons.
+#[derive(Debug, Clone)]
+pub(crate) struct Scorer {
+    lex: Arc<Lexicon>,
+}
+
+fn is_numeric(text: &str, t: &RawToken) -> bool {
+    t.features[1] == "数" || matches!(&text[t.norm.range()], "%" | "ポイント" | "pt" | "円" | "ドル")
+}
+
+impl Scorer {
+    pub(crate) fn embedded() -> Result<Self> {
+        Ok(Scorer {
+            lex: Lexicon::embedded()?,
+        })
+    }
+
+    /// Whether a lexicon hit is the word the lexicon means here (part of
+    /// speech checks for short, ambiguous entries).
+    fn allowed(&self, text: &str, tokens: &[RawToken], first: usize, last: usize, key: &str, cue: Cue) -> bool {
+        let t = &tokens[first];
+        let [pos, p1, ..] = t.features;
+        let single = last - first == 1;
+        match cue {
+            Cue::Contrast(_) if single && key == "が" => p1 == "接続助詞",
+            Cue::Contrast(_) if single && matches!(key, "でも" | "ただ" | "一方") => {
+                pos == "接続詞" || first == 0 || matches!(&text[tokens[first - 1].norm.range()], "。" | "、" | "\n")
+            }
+            Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos == "助動詞",
+            Cue::Negation if single && key == "ない" => pos == "助動詞" || pos == "形容詞",
+            Cue::Question if key == "か" => {
+                p1.contains("終助詞")
+                    && tokens
+                        .get(last)
+                        .is_none_or(|n| matches!(&text[n.norm.range()], "。" | "?" | "!" | "\n"))
+            }
+            Cue::Hedge(_) if key == "そう" => p1 == "特殊",
+            // One-character movements and polar words (高, 安, 増, 減) only
+            // right after a figure (8%高) or as a suffix.
+            Cue::Move(_) | Cue::Polar(_) | Cue::Evaluate(_) if key.chars().count() == 1 => {
+                p1 == "接尾" || (first > 0 && is_numeric(text, &tokens[first - 1]))
+            }
+            _ => true,
+        }
+    }
+
+    /// Lexicon hits over `tokens[range]`, longest first.
+    fn matches(&self, text: &str, tokens: &[RawToken], start: usize, end: usize) -> Vec<Match> {
+        let mut out = Vec::new();
+        let mut key = String::new();
+        let mut i = start;
+        while i < end {
+            let mut found = None;
+            let max_n = 4.min(end - i);
+            'len: for n in (1..=max_n).rev() {
+                // Tokens must be contiguous.
+                if (i + 1..i + n).any(|k| tokens[k].norm.start != tokens[k - 1].norm.end) {
+                    continue;
+                }
+                key.clear();
+                for t in &tokens[i..i + n - 1] {
+                    key.push_str(&text[t.norm.range()]);
+                }
+                let last = &tokens[i + n - 1];
+                let prefix_len = key.len();
+                for form in [&text[last.norm.range()], last.features[6]] {
+                    if form == "*" {
+                        continue;
+                    }
+                    key.truncate(prefix_len);
+                    key.push_str(form);
+                    if let Some(cue) = self.lex.get(&key)
+                        && self.allowed(text, tokens, i, i + n, &key, cue)
+                    {
+                        found = Some(Match {
+                            first: i,
+                            last: i + n,
+                            cue,
+                        });
+                        break 'len;
+                    }
+                }
+            }
+            match found {
+                Some(m) => {
+                    out.push(m);
+                    i = m.last;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Composes the cues of `tokens[start..end]`. `target` injects an item
+    /// (the caller's target span, as a token range with its desirability).
+    fn compose(&self, matches: &[Match], target: Option<(usize, usize, f32)>) -> Composition {
+        let mut comp = Composition {
+            clause_weights: vec![1.0],
+            ..Composition::default()
+        };
+        let mut clause = 0;
+        let mut factor = 1.0f32;
+        let mut hedges = vec![1.0f32];
+        // (desirability, last token, consumed)
+        let mut item: Option<(f32, usize, bool)> = None;
+        let mut degree: Option<(f32, usize)> = None;
+        let mut target_pending = target;
+        let mut bare_items: Vec<(usize, usize, usize)> = Vec::new();
+
+        for (n, m) in matches.iter().enumerate() {
+            if let Some((t_first, t_last, d)) = target_pending
+                && m.first >= t_last
+            {
+                item = Some((d, t_last, false));
+                let _ = t_first;
+                target_pending = None;
+            }
+            let push = |comp: &mut Composition, weight: f32, rule: &'static str, degree: &mut Option<(f32, usize)>| {
+                let mut w = weight;
+                if let Some((k, at)) = *degree
+                    && m.first <= at + 3
+                {
+                    w *= k;
+                }
+                *degree = None;
+                comp.contributions.push(Contribution {
+                    first: m.first,
+                    last: m.last,
+                    weight: w,
+                    negated: false,
+                    rule,
+                    clause,
+                });
+            };
+            match m.cue {
+                Cue::Item(d) => {
+                    if let Some((d0, last, false)) = item
+                        && d0 < 0.0
+                    {
+                        bare_items.push((last.saturating_sub(1), last, clause));
+                    }
+                    item = Some((d, m.last, false));
+                }
+                Cue::Move(dir) => {
+                    let (d, rule) = match item {
+                        Some((d, last, _)) if m.first <= last + ITEM_REACH => (d, "item×movement"),
+                        _ => (1.0, "movement"),
+                    };
+                    if let Some(it) = item.as_mut() {
+                        it.2 = true;
+                    }
+                    push(&mut comp, d * dir, rule, &mut degree);
+                }
+                Cue::Evaluate(v) => {
+                    if let Some(it) = item.as_mut() {
+                        it.2 = true;
+                    }
+                    push(&mut comp, v, "evaluative", &mut degree);
+                }
+                Cue::Stop => {
+                    match comp.contributions.last_mut() {
+                        Some(c) if c.clause == clause && m.first <= c.last + SHIFT_REACH => {
+                            c.weight = -c.weight;
+                            c.last = m.last;
+                            c.rule = "stopped movement";
+                        }
+                        _ => {
+                            let d = item.map_or(1.0, |(d, _, _)| d);
+                            push(&mut comp, -0.5 * d, "stop", &mut degree);
+                        }
+                    }
+                    if let Some(it) = item.as_mut() {
+                        it.2 = true;
+                    }
+                }
+                Cue::Polar(w) => push(&mut comp, w, "polar word", &mut degree),
+                Cue::Negation => {
+                    if let Some(c) = comp.contributions.last_mut()
+                        && c.clause == clause
+                        && m.first <= c.last + SHIFT_REACH
+                    {
+                        c.weight = -c.weight;
+                        c.negated = !c.negated;
+                        c.last = m.last;
+                    }
+                }
+                Cue::Contrast(f) => {
+                    if n == 0 {
+                        comp.opens_with_contrast = Some(f);
+                    }
+                    if let Some((d, last, false)) = item
+                        && d < 0.0
+                    {
+                        bare_items.push((last.saturating_sub(1), last, clause));
+                    }
+                    clause += 1;
+                    factor *= f;
+                    comp.clause_weights.push(factor);
+                    hedges.push(1.0);
+                    item = None;
+                }
+                Cue::Hedge(h) => hedges[clause] = hedges[clause].min(h),
+                Cue::Degree(k) => degree = Some((k, m.last)),
+                Cue::Question => comp.question = true,
+                Cue::Flat => comp.flat = true,
+            }
+        }
+        if let Some((d, last, false)) = item
+            && d < 0.0
+        {
+            bare_items.push((last.saturating_sub(1), last, clause));
+        }
+        for (first, last, clause) in bare_items {
+            comp.contributions.push(Contribution {
+                first,
+                last,
+                weight: BARE_UNDESIRABLE,
+                negated: false,
+                rule: "undesirable item",
+                clause,
+            });
+        }
+        for (w, h) in comp.clause_weights.iter_mut().zip(&hedges) {
+            *w *= h;
+        }
+        comp
+    }
+
+    fn evidence(
+        &self,
+        source: &str,
+        tokens: &[RawToken],
+        comp: &Composition,
+        map: &dyn Fn(Span) -> Span,
+    ) -> Vec<Evidence> {
+        comp.contributions
+            .iter()
+            .map(|c| {
+                let norm = Span::new(tokens[c.first].norm.start, tokens[c.last - 1].norm.end);
+                let span = map(norm);
+                Evidence {
+                    text: source.get(span.range()).unwrap_or("").to_string(),
+                    span,
+                    weight: (c.weight * comp.clause_weights[c.clause] * 1000.0).round() / 1000.0,
+                    negated: c.negated,
+                    rule: c.rule.to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// Token index range `[a, b)` of the tokens inside `span`.
+    fn token_range(tokens: &[RawToken], span: Span) -> (usize, usize) {
+        let a = tokens.partition_point(|t| t.norm.end <= span.start);
+        let b = tokens.partition_point(|t| t.norm.start < span.end);
+        (a, b.max(a))
+    }
+
+    pub(crate) fn score(
+        &self,
+        source: &str,
+        text: &str,
+        tokens: &[RawToken],
+        sentences: &[Span],
+        entities: &[Found],
+        map: &dyn Fn(Span) -> Span,
+    ) -> Scored {
+        let mut out = Vec::with_capacity(sentences.len());
+        let mut sums = Vec::with_capacity(sentences.len());
+        let mut doc_sum = 0.0f32;
+        let mut doc_factor = 1.0f32;
+        let mut doc_evidence = Vec::new();
+        for &s in sentences {
+            let (a, b) = Self::token_range(tokens, s);
+            let matches = self.matches(text, tokens, a, b);
+            let comp = self.compose(&matches, None);
+            let sum = comp.sum();
+            if let Some(f) = comp.opens_with_contrast {
+                doc_factor *= f;
+            }
+            doc_sum += sum * doc_factor;
+            sums.push(sum);
+            let evidence = self.evidence(source, tokens, &comp, map);
+            doc_evidence.extend(evidence.iter().cloned());
+            out.push(sentiment(squash(sum), evidence));
+        }
+        // Per-company: the sentences that mention it.
+        let mut companies: Vec<(String, f32, usize)> = Vec::new();
+        for e in entities {
+            let EntityValue::Company(c) = &e.value else { continue };
+            let id = c.id.clone().unwrap_or_else(|| c.name.clone());
+            let Some(k) = sentences.iter().position(|s| s.contains(e.span)) else { continue };
+            match companies.iter_mut().find(|(i, _, _)| *i == id) {
+                Some(entry) => {
+                    entry.1 += sums[k];
+                    entry.2 += 1;
+                }
+                None => companies.push((id, sums[k], 1)),
+            }
+        }
+        let companies = companies
+            .into_iter()
+            .map(|(company, sum, n)| {
+                let score = squash(sum / n as f32);
+                CompanySentiment {
+                    company,
+                    score: (score * 1000.0).round() / 1000.0,
+                    label: label(score),
+                }
+            })
+            .collect();
+        Scored {
+            sentences: out,
+            report: SentimentReport {
+                document: sentiment(squash(doc_sum), doc_evidence),
+                companies,
+            },
+        }
+    }
+
+    /// Desirability of a target phrase: the item it ends with, if any
+    /// (`営業損失` → 損失 → undesirable), else desirable.
+    fn desirability(&self, target: &str) -> f32 {
+        for (i, _) in target.char_indices() {
+            if let Some(Cue::Item(d)) = self.lex.get(&target[i..]) {
+                return d;
+            }
+        }
+        1.0
+    }
+
+    pub(crate) fn toward(
+        &self,
+        source: &str,
+        text: &str,
+        tokens: &[RawToken],
+        sentences: &[Span],
+        target: Span,
+        map: &dyn Fn(Span) -> Span,
+    ) -> Sentiment {
+        let sentence = sentences
+            .iter()
+            .copied()
+            .find(|s| s.start <= target.start && target.start < s.end.max(s.start + 1))
+            .unwrap_or(Span::new(0, text.len()));
+        let (a, b) = Self::token_range(tokens, sentence);
+        let (t_first, t_last) = Self::token_range(tokens, target);
+        let d = self.desirability(text.get(target.range()).unwrap_or(""));
+        // Cues inside the target itself (a target such as 売上高の増加) count
+        // as after it, so inject the target as an item at its start.
+        let matches = self.matches(text, tokens, a, b);
+        let comp = self.compose(&matches, Some((t_first, t_first, d)));
+        let target_clause = {
+            let mut clause = 0;
+            for m in &matches {
+                if m.first >= t_first {
+                    break;
+                }
+                if matches!(m.cue, Cue::Contrast(_)) {
+                    clause += 1;
+                }
+            }
+            clause
+        };
+        let after = comp
+            .contributions
+            .iter()
+            .filter(|c| c.clause == target_clause && c.first >= t_first)
+            .min_by_key(|c| c.first);
+        let before = comp
+            .contributions
+            .iter()
+            .filter(|c| c.clause == target_clause && c.first < t_first)
+            .max_by_key(|c| c.first);
+        let _ = t_last;
+        let chosen = after.or(before);
+        let score = match chosen {
+            Some(c) if !comp.question => squash(c.weight),
+            _ => squash(comp.sum()),
+        };
+        let mut single = Composition {
+            contributions: chosen.copied().into_iter().collect(),
+            clause_weights: comp.clause_weights.clone(),
+            ..Composition::default()
+        };
+        if chosen.is_none() {
+            single.contributions = comp.contributions.clone();
+        }
+        sentiment(score, self.evidence(source, tokens, &single, map))
+    }
+}
