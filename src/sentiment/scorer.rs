@@ -12,10 +12,11 @@ use crate::extract::{EntityValue, Found};
 use crate::span::Span;
 use crate::tokenize::RawToken;
 
-/// Scores with |score| below this are neutral. Scores are `s / (1 + |s|)`
+/// Scores with |score| below this are neutral (chosen on one half of the
+/// Economy Watchers development split, checked on the other). Scores are `s / (1 + |s|)`
 /// of the summed contributions, so one plain cue (±1) scores ±0.5 and a
 /// hedged or diminished one falls into the band.
-pub const NEUTRAL_BAND: f32 = 0.2;
+pub const NEUTRAL_BAND: f32 = 0.4;
 
 /// How far (in tokens) an item reaches forward to the movement it composes
 /// with (`費用が大幅に増加`).
@@ -23,7 +24,7 @@ const ITEM_REACH: usize = 6;
 /// How far a negation or stop reaches back to the cue it shifts.
 const SHIFT_REACH: usize = 4;
 /// Weight of an undesirable item mentioned with no movement (`減損損失を計上`).
-const BARE_UNDESIRABLE: f32 = -0.25;
+const BARE_UNDESIRABLE: f32 = -0.15;
 
 /// A lexicon entry found over tokens `first..last`.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +32,12 @@ struct Match {
     first: usize,
     last: usize,
     cue: Cue,
+    /// A price movement (値上がり, 高騰): with no item before it, the thing
+    /// moving is a price, which is bad for buyers and businesses alike.
+    price: bool,
 }
+
+const PRICE_MOVES: &[&str] = &["値上がり", "高騰", "高止まり", "急騰し", "上昇し続け"];
 
 /// One signed contribution to a score.
 #[derive(Debug, Clone, Copy)]
@@ -76,10 +82,18 @@ fn squash(s: f32) -> f32 {
     (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
 }
 
+/// Target-level band: the one cue the clause gives a target decides, so
+/// any clear sign counts (chABSA targets are almost never neutral).
+const TARGET_BAND: f32 = 0.05;
+
 fn label(score: f32) -> Label {
-    if score >= NEUTRAL_BAND {
+    label_with(score, NEUTRAL_BAND)
+}
+
+fn label_with(score: f32, band: f32) -> Label {
+    if score >= band {
         Label::Positive
-    } else if score <= -NEUTRAL_BAND {
+    } else if score <= -band {
         Label::Negative
     } else {
         Label::Neutral
@@ -174,6 +188,7 @@ impl Scorer {
                             first: i,
                             last: i + n,
                             cue,
+                            price: PRICE_MOVES.contains(&key.as_str()),
                         });
                         break 'len;
                     }
@@ -243,6 +258,7 @@ impl Scorer {
                 Cue::Move(dir) => {
                     let (d, rule) = match item {
                         Some((d, last, _)) if m.first <= last + ITEM_REACH => (d, "item×movement"),
+                        _ if m.price => (-1.0, "price movement"),
                         _ => (1.0, "movement"),
                     };
                     if let Some(it) = item.as_mut() {
@@ -310,6 +326,9 @@ impl Scorer {
             bare_items.push((last.saturating_sub(1), last, clause));
         }
         for (first, last, clause) in bare_items {
+            if first >= last {
+                continue;
+            }
             comp.contributions.push(Contribution {
                 first,
                 last,
@@ -334,6 +353,7 @@ impl Scorer {
     ) -> Vec<Evidence> {
         comp.contributions
             .iter()
+            .filter(|c| c.first < c.last && c.last <= tokens.len())
             .map(|c| {
                 let norm = Span::new(tokens[c.first].norm.start, tokens[c.last - 1].norm.end);
                 let span = map(norm);
@@ -485,6 +505,9 @@ impl Scorer {
         if chosen.is_none() {
             single.contributions = comp.contributions.clone();
         }
-        sentiment(score, self.evidence(source, tokens, &single, map))
+        Sentiment {
+            label: label_with(score, TARGET_BAND),
+            ..sentiment(score, self.evidence(source, tokens, &single, map))
+        }
     }
 }
