@@ -217,6 +217,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     while i < numbers.len() {
         let n = numbers[i];
         i += 1;
+        // The note itself (単位：百万円) is not an amount.
+        if notes.iter().any(|(at, _, _)| *at <= n.start && text[*at..n.start].trim_matches([':', ' ']).is_empty()) {
+            continue;
+        }
         // Kanji-only 一円 (throughout a region) and the like are not money.
         if n.kanji_only && !n.has_big_unit && text[n.start..n.end].chars().count() == 1 {
             continue;

@@ -1,0 +1,131 @@
+//! Sentiment rules as a table, plus our labelled news set as a regression
+//! guard.
+
+use ja_finnews::{Analyzer, Label, Span};
+
+macro_rules! cases {
+    ($($text:expr => $label:ident),* $(,)?) => {
+        &[$(($text, Label::$label)),*]
+    };
+}
+
+const RULES: &[(&str, Label)] = cases![
+    // item × movement
+    "売上高が増加した。" => Positive,
+    "費用が増加した。" => Negative,
+    "営業利益は前年比30%減少した。" => Negative,
+    "赤字幅が縮小した。" => Positive,
+    "コストが減少した。" => Positive,
+    "受注高が大きく伸びた。" => Positive,
+    "在庫が膨らんだ。" => Negative,
+    "株価は一時10%超下落した。" => Negative,
+    "株価が8%上昇した。" => Positive,
+    "来客数が増えている。" => Positive,
+    "客足が減っている。" => Negative,
+    "不良債権が減少した。" => Positive,
+    "人件費が上昇している。" => Negative,
+    // evaluative predicates
+    "業績が改善した。" => Positive,
+    "景気が悪化している。" => Negative,
+    "赤字が改善した。" => Positive,
+    "通期予想を上方修正した。" => Positive,
+    "通期予想を下方修正した。" => Negative,
+    // stops
+    "下落に歯止めがかかった。" => Positive,
+    "下落に歯止めがかからない。" => Negative,
+    // negation
+    "売上高は増加しなかった。" => Negative,
+    "利益は減少しなかった。" => Positive,
+    "業績は改善していない。" => Negative,
+    "状況は悪くない。" => Positive,
+    // polar words and compounds
+    "好調な決算で最高益を更新した。" => Positive,
+    "販売不振が続いている。" => Negative,
+    "増収増益となった。" => Positive,
+    "減収減益となった。" => Negative,
+    "黒字転換を果たした。" => Positive,
+    // contrast: the later clause decides
+    "売上高は増加したが、利益は大幅に減少した。" => Negative,
+    "利益は減少したものの、受注は大幅に伸びた。" => Positive,
+    // questions and flat statements
+    "株価は上昇するのか？" => Neutral,
+    "売上は前年並みで横ばいだ。" => Neutral,
+    "同社は新製品を発表した。" => Neutral,
+    "決算発表は来月の予定だ。" => Neutral,
+    // price movements without an item hurt buyers
+    "仕入れ値の値上がりが続いている。" => Negative,
+];
+
+#[test]
+fn rule_table() {
+    let a = Analyzer::new().unwrap();
+    let mut wrong = Vec::new();
+    for (text, label) in RULES {
+        let s = &a.analyze(text).sentiment.document;
+        if s.label != *label {
+            wrong.push(format!("{text}: expected {label:?}, got {:?} {:.2} {:?}", s.label, s.score, s.evidence));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn evidence_points_into_the_input() {
+    let a = Analyzer::new().unwrap();
+    let text = "**費用**が増加し、売上高は減少しなかった。";
+    let r = a.analyze(text);
+    let ev = &r.sentiment.document.evidence;
+    assert!(!ev.is_empty());
+    for e in ev {
+        assert_eq!(&text[e.span.range()], e.text);
+    }
+    let inc = ev.iter().find(|e| e.text == "増加").unwrap();
+    assert_eq!(inc.rule, "item×movement");
+    assert!(inc.weight < 0.0);
+    assert!(ev.iter().any(|e| e.negated));
+}
+
+#[test]
+fn targets_take_the_clause_around_them() {
+    let a = Analyzer::new().unwrap();
+    let text = "売上高は増加したが、営業利益は減少した。";
+    let span = |t: &str| {
+        let s = text.find(t).unwrap();
+        Span::new(s, s + t.len())
+    };
+    assert_eq!(a.sentiment_toward(text, span("売上高")).unwrap().label, Label::Positive);
+    assert_eq!(a.sentiment_toward(text, span("営業利益")).unwrap().label, Label::Negative);
+    let text2 = "営業損失は拡大した。";
+    let s = text2.find("営業損失").unwrap();
+    let t = a.sentiment_toward(text2, Span::new(s, s + "営業損失".len())).unwrap();
+    assert_eq!(t.label, Label::Negative);
+    assert!(a.sentiment_toward(text, Span::new(1, 2)).is_err());
+    assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
+}
+
+#[test]
+fn company_sentiment() {
+    let a = Analyzer::new().unwrap();
+    let r = a.analyze("トヨタ自動車の営業利益は大幅に増加した。ソニーの販売は落ち込んだ。");
+    let c = |id: &str| r.sentiment.companies.iter().find(|c| c.company == id).unwrap().label;
+    assert_eq!(c("toyota"), Label::Positive);
+    assert_eq!(c("sony_group"), Label::Negative);
+}
+
+#[test]
+fn labelled_news_set_stays_accurate() {
+    let a = Analyzer::new().unwrap();
+    let data = include_str!("data/sentiment_news.jsonl");
+    let (mut ok, mut n) = (0, 0);
+    for line in data.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let gold = v["label"].as_str().unwrap();
+        let got = a.analyze(v["text"].as_str().unwrap()).sentiment.document.label;
+        let got = serde_json::to_value(got).unwrap();
+        ok += usize::from(got == gold);
+        n += 1;
+    }
+    let acc = ok as f64 / n as f64;
+    assert!(n >= 300);
+    assert!(acc >= 0.80, "accuracy {acc:.3} on {n} sentences");
+}
