@@ -236,8 +236,11 @@ fn read_context_ids(path: &Path) -> Result<BTreeMap<String, u16>, Box<dyn Error>
     Ok(ids)
 }
 
+/// `(line number, columns)` of one data row.
+type Row = (usize, Vec<&'static str>);
+
 /// Non-comment, non-empty lines of a TSV data file, split on tabs.
-fn data_lines(path: &Path) -> Result<Vec<(usize, Vec<&'static str>)>, Box<dyn Error>> {
+fn data_lines(path: &Path) -> Result<Vec<Row>, Box<dyn Error>> {
     let text: &'static str = Box::leak(fs::read_to_string(path)?.into_boxed_str());
     Ok(text
         .lines()

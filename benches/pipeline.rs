@@ -1,1 +1,64 @@
-fn main() {}
+//! Raw lindera segmentation vs our tokenizer vs the full analysis, on the
+//! same text (the sample articles), side by side with `Throughput::Bytes`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ja_finnews::{Analyzer, Article};
+
+fn corpus() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/articles");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("examples/articles")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut text = String::new();
+    for p in paths {
+        let src = std::fs::read_to_string(&p).expect("readable article");
+        let article = Article::parse(&src).expect("valid article");
+        text.push_str(article.text());
+    }
+    text.repeat(10)
+}
+
+fn pipeline(c: &mut Criterion) {
+    let text = corpus();
+    let analyzer = Analyzer::new().expect("embedded dictionaries");
+    // The same segmenter lindera users would build: our embedded IPADIC.
+    let tokens = analyzer.tokenizer().tokenize(&text);
+    assert!(
+        tokens.len() > 1000,
+        "corpus too small: {} tokens",
+        tokens.len()
+    );
+
+    let mut group = c.benchmark_group("pipeline");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("lindera_raw", |b| {
+        b.iter(|| analyzer.tokenizer().raw_segment_count(black_box(&text)))
+    });
+    group.bench_function("tokenize", |b| {
+        b.iter(|| black_box(analyzer.tokenizer().tokenize(black_box(&text))).len())
+    });
+    group.bench_function("analyze", |b| {
+        b.iter(|| black_box(analyzer.analyze(black_box(&text))).entities.len())
+    });
+    group.bench_function("analyze_owned", |b| {
+        b.iter(|| {
+            black_box(analyzer.analyze(black_box(&text)).into_owned())
+                .tokens
+                .len()
+        })
+    });
+    group.finish();
+}
+
+fn startup(c: &mut Criterion) {
+    c.bench_function("analyzer_new_shared", |b| {
+        b.iter(|| black_box(Analyzer::new().is_ok()))
+    });
+}
+
+criterion_group!(benches, pipeline, startup);
+criterion_main!(benches);

@@ -201,8 +201,16 @@ fn analyze_input(analyzer: &Analyzer, input: &Input, tokens: bool) -> (Value, bo
         Ok(a) => a,
         Err(e) => return (error_record(&name, &e.to_string()), false),
     };
-    let analysis = analyzer.analyze_article(&article);
-    (record(&name, Some(article.meta()), &analysis, tokens), true)
+    // A bug must cost one record, not the run: report it as an error record.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyzer.analyze_article(&article)
+    })) {
+        Ok(analysis) => (record(&name, Some(article.meta()), &analysis, tokens), true),
+        Err(_) => (
+            error_record(&name, "internal error while analysing (please report)"),
+            false,
+        ),
+    }
 }
 
 /// `--lines`: each non-empty line of each input is a document.
@@ -220,10 +228,17 @@ fn analyze_lines(analyzer: &Analyzer, input: &Input, tokens: bool) -> Vec<(Value
     lines
         .par_iter()
         .map(|&(n, line)| {
-            let analysis = analyzer.analyze(line);
-            let mut rec = record(&name, None, &analysis, tokens);
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyzer.analyze(line)));
+            let (mut rec, ok) = match result {
+                Ok(analysis) => (record(&name, None, &analysis, tokens), true),
+                Err(_) => (
+                    error_record(&name, "internal error while analysing (please report)"),
+                    false,
+                ),
+            };
             rec["line"] = json!(n + 1);
-            (rec, true)
+            (rec, ok)
         })
         .collect()
 }
@@ -242,16 +257,20 @@ fn analyze_targets(analyzer: &Analyzer, input: &Input) -> Vec<(Value, bool)> {
         .collect();
     lines
         .par_iter()
-        .map(|&(n, line)| match target_record(analyzer, line) {
-            Ok(mut rec) => {
-                rec["source"] = json!(name);
-                rec["line"] = json!(n + 1);
-                (rec, true)
-            }
-            Err(e) => {
-                let mut rec = error_record(&name, &e);
-                rec["line"] = json!(n + 1);
-                (rec, false)
+        .map(|&(n, line)| {
+            match std::panic::catch_unwind(|| target_record(analyzer, line)).unwrap_or_else(|_| {
+                Err("internal error while analysing (please report)".to_string())
+            }) {
+                Ok(mut rec) => {
+                    rec["source"] = json!(name);
+                    rec["line"] = json!(n + 1);
+                    (rec, true)
+                }
+                Err(e) => {
+                    let mut rec = error_record(&name, &e);
+                    rec["line"] = json!(n + 1);
+                    (rec, false)
+                }
             }
         })
         .collect()

@@ -189,8 +189,14 @@ impl Analyzer {
             .iter()
             .map(|&target| {
                 let norm_target = to_normalized_span(&normalized, target);
-                self.scorer
-                    .toward(text, normalized.as_str(), &raw, &sentences, norm_target, &map)
+                self.scorer.toward(
+                    text,
+                    normalized.as_str(),
+                    &raw,
+                    &sentences,
+                    norm_target,
+                    &map,
+                )
             })
             .collect())
     }

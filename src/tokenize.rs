@@ -250,6 +250,15 @@ impl Tokenizer {
             .collect()
     }
 
+    /// Plain lindera segmentation with the same dictionaries, returning the
+    /// token count: the baseline the pipeline bench compares against.
+    #[doc(hidden)]
+    pub fn raw_segment_count(&self, text: &str) -> usize {
+        self.segmenter
+            .segment(Cow::Borrowed(text))
+            .map_or(0, |tokens| tokens.len())
+    }
+
     /// The name the dictionary's metadata gives itself (`ipadic`, `unidic`, …).
     pub fn dictionary_name(&self) -> &str {
         &self.segmenter.dictionary.metadata.name

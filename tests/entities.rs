@@ -8,7 +8,11 @@ use serde_json::Value;
 const SCORED: &[&str] = &["money", "percent", "ticker", "model", "company"];
 
 fn kind_name(e: &Entity<'_>) -> String {
-    serde_json::to_value(e.kind()).unwrap().as_str().unwrap().to_string()
+    serde_json::to_value(e.kind())
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn same_decimal(a: Option<&str>, b: &str) -> bool {
@@ -27,7 +31,10 @@ fn fields_ok(exp: &Value, e: &Entity<'_>) -> bool {
     match &e.value {
         EntityValue::Money(m) => {
             let values = [m.amount.as_deref(), m.min.as_deref(), m.max.as_deref()];
-            let has = |v: &Value| v.as_str().is_none_or(|v| values.iter().any(|x| same_decimal(*x, v)));
+            let has = |v: &Value| {
+                v.as_str()
+                    .is_none_or(|v| values.iter().any(|x| same_decimal(*x, v)))
+            };
             has(&exp["value"])
                 && has(&exp["value2"])
                 && exp["currency"].as_str().is_none_or(|c| c == m.currency)
@@ -36,13 +43,15 @@ fn fields_ok(exp: &Value, e: &Entity<'_>) -> bool {
         EntityValue::Percent(p) => {
             same_decimal(p.value.as_deref(), exp["value"].as_str().unwrap_or("?"))
                 && exp["unit"].as_str().is_none_or(|u| u == p.unit)
-                && exp.get("direction").is_none_or(|d| {
-                    serde_json::to_value(p.direction).unwrap() == *d
-                })
+                && exp
+                    .get("direction")
+                    .is_none_or(|d| serde_json::to_value(p.direction).unwrap() == *d)
         }
         EntityValue::Ticker(t) => {
             let sym = |s: &str| s.trim_start_matches('0').to_ascii_uppercase();
-            exp["symbol"].as_str().is_some_and(|s| sym(s) == sym(&t.symbol))
+            exp["symbol"]
+                .as_str()
+                .is_some_and(|s| sym(s) == sym(&t.symbol))
                 && exp["exchange"].as_str() == Some(t.exchange.as_str())
         }
         EntityValue::Model(m) => exp["family"]
@@ -92,7 +101,12 @@ fn entity_case_table() {
         }
     }
     assert!(count >= 250, "{count} expectations");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -101,19 +115,34 @@ fn values_are_exact_and_linked() {
     let text = "アリババ（NYSE: BABA、SEHK: 9988）は約530億ドル（約7兆8200億円）を投じる。";
     let r = a.analyze(text);
     let json = serde_json::to_value(&r.entities).unwrap();
-    let tickers: Vec<&Value> = json.as_array().unwrap().iter().filter(|e| e["kind"] == "ticker").collect();
+    let tickers: Vec<&Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "ticker")
+        .collect();
     assert_eq!(tickers.len(), 2);
     assert_eq!(tickers[0]["symbol"], "BABA");
     assert_eq!(tickers[0]["mic"], "XNYS");
     assert_eq!(tickers[1]["exchange"], "HKEX");
     assert!(tickers.iter().all(|t| t["company"] == "alibaba"));
-    let money: Vec<&Value> = json.as_array().unwrap().iter().filter(|e| e["kind"] == "money").collect();
+    let money: Vec<&Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "money")
+        .collect();
     assert_eq!(money[0]["text"], "約530億ドル");
     assert_eq!(money[0]["amount"], "53000000000");
     assert_eq!(money[0]["approximate"], true);
     assert_eq!(money[1]["amount"], "7820000000000");
     assert_eq!(money[1]["currency"], "JPY");
-    let first_index = json.as_array().unwrap().iter().position(|e| e["text"] == "約530億ドル").unwrap();
+    let first_index = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["text"] == "約530億ドル")
+        .unwrap();
     assert_eq!(money[1]["equivalent_of"], first_index);
     assert_eq!(money[1]["implied_rate"], "147.5472");
 }
@@ -135,7 +164,10 @@ fn bounds_ranges_per_share_and_units() {
     assert_eq!(m[0]["min"], "50000000000");
     assert_eq!(m[0]["bound"], "over");
     let m = money("調達額は100億～200億円の見通し。");
-    assert_eq!((m[0]["min"].as_str(), m[0]["max"].as_str()), (Some("10000000000"), Some("20000000000")));
+    assert_eq!(
+        (m[0]["min"].as_str(), m[0]["max"].as_str()),
+        (Some("10000000000"), Some("20000000000"))
+    );
     let m = money("1株当たり配当は年間60円とする。");
     assert_eq!(m[0]["per_share"], true);
     let m = money("（単位：百万円）\n営業利益\n185,000\n▲12,400\n");
@@ -154,7 +186,10 @@ fn changes_and_periods() {
     let text = "トヨタ自動車は2026年3月期の目標株価を3,000円から3,500円に引き上げた。第2四半期の株価は8%上昇した。";
     let json = serde_json::to_value(&a.analyze(text).entities).unwrap();
     let all = json.as_array().unwrap();
-    let change = all.iter().find(|e| e["kind"] == "change" && e["from"].is_string()).unwrap();
+    let change = all
+        .iter()
+        .find(|e| e["kind"] == "change" && e["from"].is_string())
+        .unwrap();
     assert_eq!(change["from"], "3000");
     assert_eq!(change["to"], "3500");
     assert_eq!(change["direction"], "up");
@@ -163,7 +198,13 @@ fn changes_and_periods() {
     assert_eq!(period["fiscal_year"], 2026);
     assert_eq!(period["period"], "FY");
     assert_eq!(period["end"], "2026-03");
-    assert!(all.iter().any(|e| e["kind"] == "period" && e["period"] == "Q2"));
-    let moved = all.iter().find(|e| e["kind"] == "change" && e["size"] == "8").unwrap();
+    assert!(
+        all.iter()
+            .any(|e| e["kind"] == "period" && e["period"] == "Q2")
+    );
+    let moved = all
+        .iter()
+        .find(|e| e["kind"] == "change" && e["size"] == "8")
+        .unwrap();
     assert_eq!(moved["direction"], "up");
 }

@@ -63,7 +63,10 @@ fn rule_table() {
     for (text, label) in RULES {
         let s = &a.analyze(text).sentiment.document;
         if s.label != *label {
-            wrong.push(format!("{text}: expected {label:?}, got {:?} {:.2} {:?}", s.label, s.score, s.evidence));
+            wrong.push(format!(
+                "{text}: expected {label:?}, got {:?} {:.2} {:?}",
+                s.label, s.score, s.evidence
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -93,11 +96,19 @@ fn targets_take_the_clause_around_them() {
         let s = text.find(t).unwrap();
         Span::new(s, s + t.len())
     };
-    assert_eq!(a.sentiment_toward(text, span("売上高")).unwrap().label, Label::Positive);
-    assert_eq!(a.sentiment_toward(text, span("営業利益")).unwrap().label, Label::Negative);
+    assert_eq!(
+        a.sentiment_toward(text, span("売上高")).unwrap().label,
+        Label::Positive
+    );
+    assert_eq!(
+        a.sentiment_toward(text, span("営業利益")).unwrap().label,
+        Label::Negative
+    );
     let text2 = "営業損失は拡大した。";
     let s = text2.find("営業損失").unwrap();
-    let t = a.sentiment_toward(text2, Span::new(s, s + "営業損失".len())).unwrap();
+    let t = a
+        .sentiment_toward(text2, Span::new(s, s + "営業損失".len()))
+        .unwrap();
     assert_eq!(t.label, Label::Negative);
     assert!(a.sentiment_toward(text, Span::new(1, 2)).is_err());
     assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
@@ -107,7 +118,14 @@ fn targets_take_the_clause_around_them() {
 fn company_sentiment() {
     let a = Analyzer::new().unwrap();
     let r = a.analyze("トヨタ自動車の営業利益は大幅に増加した。ソニーの販売は落ち込んだ。");
-    let c = |id: &str| r.sentiment.companies.iter().find(|c| c.company == id).unwrap().label;
+    let c = |id: &str| {
+        r.sentiment
+            .companies
+            .iter()
+            .find(|c| c.company == id)
+            .unwrap()
+            .label
+    };
     assert_eq!(c("toyota"), Label::Positive);
     assert_eq!(c("sony_group"), Label::Negative);
 }
@@ -120,7 +138,11 @@ fn labelled_news_set_stays_accurate() {
     for line in data.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let gold = v["label"].as_str().unwrap();
-        let got = a.analyze(v["text"].as_str().unwrap()).sentiment.document.label;
+        let got = a
+            .analyze(v["text"].as_str().unwrap())
+            .sentiment
+            .document
+            .label;
         let got = serde_json::to_value(got).unwrap();
         ok += usize::from(got == gold);
         n += 1;

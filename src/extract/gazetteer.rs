@@ -126,7 +126,7 @@ impl Gazetteer {
             }
         }
         // Longest prefix first, so 東証プライム wins over 東証.
-        exchange_prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        exchange_prefixes.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
 
         let mut companies = Vec::new();
         let mut company_aliases = Vec::new();

@@ -80,11 +80,11 @@ fn is_version(word: &str) -> bool {
     let mut seen_digit = false;
     let mut chars = rest.chars().peekable();
     while let Some(c) = chars.next() {
+        let point = c == '.' && seen_digit && chars.peek().is_some_and(char::is_ascii_digit);
+        let suffix = c.is_ascii_lowercase() && seen_digit && chars.peek().is_none();
         if c.is_ascii_digit() {
             seen_digit = true;
-        } else if c == '.' && seen_digit && chars.peek().is_some_and(char::is_ascii_digit) {
-        } else if c.is_ascii_lowercase() && seen_digit && chars.peek().is_none() {
-        } else {
+        } else if !point && !suffix {
             return false;
         }
     }
@@ -171,15 +171,9 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
             let accepted = if is_version(word) && version.is_none() {
                 version = Some(word.to_string());
                 true
-            } else if is_size(word) || SPACED_VARIANTS.contains(&word.to_ascii_lowercase().as_str())
-            {
-                variants.push(word.to_string());
-                true
-            } else if hyphen
-                && word
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
+            } else if is_size(word)
+                || SPACED_VARIANTS.contains(&word.to_ascii_lowercase().as_str())
+                || (hyphen && word.starts_with(|c: char| c.is_ascii_alphanumeric()))
             {
                 variants.push(word.to_string());
                 true

@@ -218,7 +218,9 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         let n = numbers[i];
         i += 1;
         // The note itself (単位：百万円) is not an amount.
-        if notes.iter().any(|(at, _, _)| *at <= n.start && text[*at..n.start].trim_matches([':', ' ']).is_empty()) {
+        if notes.iter().any(|(at, _, _)| {
+            *at <= n.start && text[*at..n.start].trim_matches([':', ' ']).is_empty()
+        }) {
             continue;
         }
         // Kanji-only 一円 (throughout a region) and the like are not money.

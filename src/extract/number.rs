@@ -76,7 +76,7 @@ impl Decimal {
     }
 
     /// Exact sum.
-    pub fn add(self, other: Decimal) -> Num {
+    pub fn checked_add(self, other: Decimal) -> Num {
         let scale = self.scale.max(other.scale);
         let (a, b) = (self.rescale(scale)?, other.rescale(scale)?);
         Ok(Decimal {
@@ -90,7 +90,7 @@ impl Decimal {
     }
 
     /// Exact product.
-    pub fn mul(self, other: Decimal) -> Num {
+    pub fn checked_mul(self, other: Decimal) -> Num {
         Ok(Decimal {
             mantissa: self
                 .mantissa
@@ -103,13 +103,13 @@ impl Decimal {
 
     /// Multiplies by `10^exp`.
     pub fn shift(self, exp: u32) -> Num {
-        self.mul(Decimal::from_int(
+        self.checked_mul(Decimal::from_int(
             10i128.checked_pow(exp).ok_or(NumberError::Overflow)?,
         ))
     }
 
     /// The negated value.
-    pub fn neg(self) -> Self {
+    pub fn negated(self) -> Self {
         Decimal {
             mantissa: -self.mantissa,
             scale: self.scale,
@@ -336,8 +336,8 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
             // 二〇二五 (digit by digit) or 三 (a coefficient).
             pending = Some(match (pending, pending_kanji) {
                 (Some(p), true) => match p
-                    .mul(Decimal::from_int(10))
-                    .and_then(|v| v.add(Decimal::from_int(d)))
+                    .checked_mul(Decimal::from_int(10))
+                    .and_then(|v| v.checked_add(Decimal::from_int(d)))
                 {
                     Ok(v) => v,
                     Err(e) => {
@@ -356,7 +356,7 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
         }
         if let Some(exp) = small_unit(c) {
             let coefficient = pending.take().unwrap_or(Decimal::from_int(1));
-            match coefficient.shift(exp).and_then(|v| section.add(v)) {
+            match coefficient.shift(exp).and_then(|v| section.checked_add(v)) {
                 Ok(v) => section = v,
                 Err(e) => error = Some(e),
             }
@@ -372,10 +372,13 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
                 break;
             }
             let value = match pending.take() {
-                Some(p) => section.add(p),
+                Some(p) => section.checked_add(p),
                 None => Ok(section),
             };
-            match value.and_then(|v| v.shift(exp)).and_then(|v| total.add(v)) {
+            match value
+                .and_then(|v| v.shift(exp))
+                .and_then(|v| total.checked_add(v))
+            {
                 Ok(v) => total = v,
                 Err(e) => error = Some(e),
             }
@@ -393,14 +396,14 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
         return None;
     }
     let mut value = match pending {
-        Some(p) => section.add(p).and_then(|s| total.add(s)),
-        None => total.add(section),
+        Some(p) => section.checked_add(p).and_then(|s| total.checked_add(s)),
+        None => total.checked_add(section),
     };
     if let Some(e) = error {
         value = Err(e);
     }
     if negative {
-        value = value.map(Decimal::neg);
+        value = value.map(Decimal::negated);
     }
     Some(ParsedNumber {
         start: num_start,

@@ -160,17 +160,17 @@ fn wari(
         return None;
     }
     let mut end = n.end + '割'.len_utf8();
-    let mut value = n
-        .value
-        .map_err(|e| e.to_string())
-        .and_then(|v| v.mul(Decimal::from_int(10)).map_err(|e| e.to_string()));
+    let mut value = n.value.map_err(|e| e.to_string()).and_then(|v| {
+        v.checked_mul(Decimal::from_int(10))
+            .map_err(|e| e.to_string())
+    });
     let mut used = 0;
     if let Some(m) = numbers.get(next)
         && m.start == end
         && text[m.end..].starts_with('分')
     {
         value = value.and_then(|v| {
-            v.add(m.value.map_err(|e| e.to_string())?)
+            v.checked_add(m.value.map_err(|e| e.to_string())?)
                 .map_err(|e| e.to_string())
         });
         end = m.end + '分'.len_utf8();

@@ -49,8 +49,23 @@ pub struct Lexicon {
 /// Words that say a level is unchanged; they are facts about the data, not
 /// about any one lexicon file, so they live here.
 const FLAT_WORDS: &[&str] = &[
-    "横ばい", "横這い", "変わらない", "変化がない", "変化はない", "変わりない", "変わりがない", "前年並み",
-    "例年並み", "平年並み", "前年並", "同程度", "一進一退", "様子見", "足踏み", "変動がない", "変化なし",
+    "横ばい",
+    "横這い",
+    "変わらない",
+    "変化がない",
+    "変化はない",
+    "変わりない",
+    "変わりがない",
+    "前年並み",
+    "例年並み",
+    "平年並み",
+    "前年並",
+    "同程度",
+    "一進一退",
+    "様子見",
+    "足踏み",
+    "変動がない",
+    "変化なし",
 ];
 
 fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -65,7 +80,8 @@ fn bad(file: &str, line: usize, what: &str) -> Error {
 }
 
 fn number(file: &str, line: usize, s: &str) -> Result<f32> {
-    s.parse().map_err(|_| bad(file, line, "weight is not a number"))
+    s.parse()
+        .map_err(|_| bad(file, line, "weight is not a number"))
 }
 
 impl Lexicon {
@@ -98,7 +114,13 @@ impl Lexicon {
                 "better" => Cue::Evaluate(1.0),
                 "worse" => Cue::Evaluate(-1.0),
                 "stop" => Cue::Stop,
-                other => return Err(bad("predicates.tsv", line, &format!("unknown type {other:?}"))),
+                other => {
+                    return Err(bad(
+                        "predicates.tsv",
+                        line,
+                        &format!("unknown type {other:?}"),
+                    ));
+                }
             };
             lex.add(surface, cue);
         }
@@ -106,7 +128,10 @@ impl Lexicon {
             let [surface, w, ..] = cols.as_slice() else {
                 return Err(bad("polar.tsv", line, "expected 2 columns"));
             };
-            lex.add(surface, Cue::Polar(number("polar.tsv", line, w)?.clamp(-1.0, 1.0)));
+            lex.add(
+                surface,
+                Cue::Polar(number("polar.tsv", line, w)?.clamp(-1.0, 1.0)),
+            );
         }
         for (line, cols) in rows(shifters) {
             let [surface, kind, w, ..] = cols.as_slice() else {
@@ -119,14 +144,25 @@ impl Lexicon {
                 "hedge" => Cue::Hedge(w),
                 "intensifier" | "diminisher" => Cue::Degree(w),
                 "question" => Cue::Question,
-                other => return Err(bad("shifters.tsv", line, &format!("unknown type {other:?}"))),
+                other => {
+                    return Err(bad(
+                        "shifters.tsv",
+                        line,
+                        &format!("unknown type {other:?}"),
+                    ));
+                }
             };
             lex.add(surface, cue);
         }
         for w in FLAT_WORDS {
             lex.cues.insert(w.to_string(), Cue::Flat);
         }
-        lex.max_chars = lex.cues.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        lex.max_chars = lex
+            .cues
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0);
         Ok(lex)
     }
 

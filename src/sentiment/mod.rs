@@ -15,8 +15,8 @@ use crate::span::Span;
 pub mod lexicon;
 mod scorer;
 
-pub(crate) use scorer::Scorer;
 pub use scorer::NEUTRAL_BAND;
+pub(crate) use scorer::Scorer;
 
 /// Polarity label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -84,4 +84,3 @@ pub(crate) struct Scored {
     pub sentences: Vec<Sentiment>,
     pub report: SentimentReport,
 }
-

@@ -117,7 +117,11 @@ pub(crate) struct Scorer {
 }
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
-    t.features[1] == "数" || matches!(&text[t.norm.range()], "%" | "ポイント" | "pt" | "円" | "ドル")
+    t.features[1] == "数"
+        || matches!(
+            &text[t.norm.range()],
+            "%" | "ポイント" | "pt" | "円" | "ドル"
+        )
 }
 
 impl Scorer {
@@ -129,14 +133,24 @@ impl Scorer {
 
     /// Whether a lexicon hit is the word the lexicon means here (part of
     /// speech checks for short, ambiguous entries).
-    fn allowed(&self, text: &str, tokens: &[RawToken], first: usize, last: usize, key: &str, cue: Cue) -> bool {
+    fn allowed(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        first: usize,
+        last: usize,
+        key: &str,
+        cue: Cue,
+    ) -> bool {
         let t = &tokens[first];
         let [pos, p1, ..] = t.features;
         let single = last - first == 1;
         match cue {
             Cue::Contrast(_) if single && key == "が" => p1 == "接続助詞",
             Cue::Contrast(_) if single && matches!(key, "でも" | "ただ" | "一方") => {
-                pos == "接続詞" || first == 0 || matches!(&text[tokens[first - 1].norm.range()], "。" | "、" | "\n")
+                pos == "接続詞"
+                    || first == 0
+                    || matches!(&text[tokens[first - 1].norm.range()], "。" | "、" | "\n")
             }
             Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos == "助動詞",
             Cue::Negation if single && key == "ない" => pos == "助動詞" || pos == "形容詞",
@@ -229,7 +243,10 @@ impl Scorer {
                 let _ = t_first;
                 target_pending = None;
             }
-            let push = |comp: &mut Composition, weight: f32, rule: &'static str, degree: &mut Option<(f32, usize)>| {
+            let push = |comp: &mut Composition,
+                        weight: f32,
+                        rule: &'static str,
+                        degree: &mut Option<(f32, usize)>| {
                 let mut w = weight;
                 if let Some((k, at)) = *degree
                     && m.first <= at + 3
@@ -406,9 +423,13 @@ impl Scorer {
         // Per-company: the sentences that mention it.
         let mut companies: Vec<(String, f32, usize)> = Vec::new();
         for e in entities {
-            let EntityValue::Company(c) = &e.value else { continue };
+            let EntityValue::Company(c) = &e.value else {
+                continue;
+            };
             let id = c.id.clone().unwrap_or_else(|| c.name.clone());
-            let Some(k) = sentences.iter().position(|s| s.contains(e.span)) else { continue };
+            let Some(k) = sentences.iter().position(|s| s.contains(e.span)) else {
+                continue;
+            };
             match companies.iter_mut().find(|(i, _, _)| *i == id) {
                 Some(entry) => {
                     entry.1 += sums[k];
