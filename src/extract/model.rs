@@ -214,7 +214,7 @@ mod tests {
         for v in ["3", "2.5", "4o", "4.1", "R1", "V3", "K2"] {
             assert!(is_version(v), "{v}");
         }
-        for v in ["Max", "405", "2025", "B3x", ""] {
+        for v in ["Max", "405", "2025", "3.", ""] {
             assert!(!is_version(v), "{v}");
         }
         assert!(is_size("405B") && is_size("8x7B") && is_size("1.5B"));

@@ -40,7 +40,7 @@ pub struct Evidence {
     #[serde(flatten)]
     pub span: Span,
     /// Signed contribution.
-    pub weight: f32,
+    pub weight: f64,
     /// Whether a negation flipped it.
     pub negated: bool,
     /// The rule that produced it.
@@ -51,7 +51,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Sentiment {
     /// Score in [-1, 1].
-    pub score: f32,
+    pub score: f64,
     /// Label.
     pub label: Label,
     /// The cues behind the score.
@@ -65,7 +65,7 @@ pub struct CompanySentiment {
     /// Company id.
     pub company: String,
     /// Score in [-1, 1].
-    pub score: f32,
+    pub score: f64,
     /// Label.
     pub label: Label,
 }

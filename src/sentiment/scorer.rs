@@ -78,6 +78,12 @@ impl Composition {
     }
 }
 
+/// Rounds to three decimals in `f64`, so JSON shows `0.881`, not the
+/// binary expansion of an `f32`.
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
+
 fn squash(s: f32) -> f32 {
     (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
 }
@@ -104,7 +110,7 @@ fn sentiment(score: f32, evidence: Vec<Evidence>) -> Sentiment {
     // Round for stable output; the label is decided before rounding.
     let label = label(score);
     Sentiment {
-        score: (score * 1000.0).round() / 1000.0,
+        score: round3(score),
         label,
         evidence,
     }
@@ -377,7 +383,7 @@ impl Scorer {
                 Evidence {
                     text: source.get(span.range()).unwrap_or("").to_string(),
                     span,
-                    weight: (c.weight * comp.clause_weights[c.clause] * 1000.0).round() / 1000.0,
+                    weight: round3(c.weight * comp.clause_weights[c.clause]),
                     negated: c.negated,
                     rule: c.rule.to_string(),
                 }
@@ -444,7 +450,7 @@ impl Scorer {
                 let score = squash(sum / n as f32);
                 CompanySentiment {
                     company,
-                    score: (score * 1000.0).round() / 1000.0,
+                    score: round3(score),
                     label: label(score),
                 }
             })
