@@ -70,6 +70,7 @@ pub struct AnalyzerBuilder {
     dictionary_path: Option<PathBuf>,
     user_dictionaries: Vec<PathBuf>,
     extractors: Option<ExtractorSet>,
+    rules_only: bool,
 }
 
 impl AnalyzerBuilder {
@@ -95,6 +96,14 @@ impl AnalyzerBuilder {
         self
     }
 
+    /// Label documents by the sentiment rules alone, without the calibration
+    /// layer trained on Economy Watchers comments (see README for both
+    /// figures). Sentence, company and target sentiment always use the rules.
+    pub fn rules_only_sentiment(mut self) -> Self {
+        self.rules_only = true;
+        self
+    }
+
     /// Loads (or reuses) the dictionaries and builds the analyzer.
     ///
     /// # Errors
@@ -107,7 +116,7 @@ impl AnalyzerBuilder {
         };
         let tokenizer = Tokenizer::load(source, &self.user_dictionaries)?;
         let extractors = Extractors::new(self.extractors.unwrap_or_default())?;
-        let scorer = Scorer::embedded()?;
+        let scorer = Scorer::embedded(!self.rules_only)?;
         Ok(Analyzer {
             tokenizer,
             extractors,
@@ -199,6 +208,17 @@ impl Analyzer {
                 )
             })
             .collect())
+    }
+
+    /// Named document features of the sentiment calibration layer, for
+    /// training it (`examples/train_sentiment.rs`).
+    #[doc(hidden)]
+    pub fn document_features(&self, text: &str) -> Vec<(String, f32)> {
+        let normalized = Normalized::new(text);
+        let raw = self.tokenizer.tokenize_normalized(normalized.as_str());
+        let sentences = split_sentences(normalized.as_str());
+        self.scorer
+            .document_features(normalized.as_str(), &raw, &sentences)
     }
 
     /// The pipeline over `plain` (the text to read), whose spans are mapped to

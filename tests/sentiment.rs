@@ -56,12 +56,20 @@ const RULES: &[(&str, Label)] = cases![
     "仕入れ値の値上がりが続いている。" => Negative,
 ];
 
+/// The rules themselves (sentence level, and documents without the
+/// calibration layer).
 #[test]
 fn rule_table() {
-    let a = Analyzer::new().unwrap();
+    let a = Analyzer::builder().rules_only_sentiment().build().unwrap();
     let mut wrong = Vec::new();
     for (text, label) in RULES {
-        let s = &a.analyze(text).sentiment.document;
+        let r = a.analyze(text);
+        assert_eq!(r.sentences.len(), 1, "{text}");
+        assert_eq!(
+            r.sentences[0].sentiment.label, r.sentiment.document.label,
+            "{text}"
+        );
+        let s = &r.sentiment.document;
         if s.label != *label {
             wrong.push(format!(
                 "{text}: expected {label:?}, got {:?} {:.2} {:?}",
@@ -150,4 +158,52 @@ fn labelled_news_set_stays_accurate() {
     let acc = ok as f64 / n as f64;
     assert!(n >= 300);
     assert!(acc >= 0.80, "accuracy {acc:.3} on {n} sentences");
+}
+
+/// `tests/data/sentiment_rules.tsv`: one sentence per rule case, grouped by
+/// rule. Every rule group must stay mostly right, and the whole table
+/// above a floor, so a change that breaks one rule shows up here.
+#[test]
+fn rule_case_file() {
+    let a = Analyzer::new().unwrap();
+    let data = include_str!("data/sentiment_rules.tsv");
+    let mut per_rule: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut wrong = Vec::new();
+    for line in data
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [rule, label, text] = cols.as_slice() else {
+            panic!("bad row: {line}")
+        };
+        let got = a.analyze(text).sentiment.document.label;
+        let got = serde_json::to_value(got).unwrap();
+        let entry = per_rule.entry(rule).or_default();
+        entry.1 += 1;
+        if got == *label {
+            entry.0 += 1;
+        } else {
+            wrong.push(format!("{rule}: {text} expected {label}, got {got}"));
+        }
+    }
+    let (ok, n) = per_rule
+        .values()
+        .fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
+    assert!(n >= 250, "{n} cases");
+    let low: Vec<String> = per_rule
+        .iter()
+        .filter(|(_, (ok, n))| (*ok as f64) < 0.4 * *n as f64)
+        .map(|(r, (ok, n))| format!("{r} {ok}/{n}"))
+        .collect();
+    assert!(
+        low.is_empty(),
+        "rules mostly wrong: {low:?}\n{}",
+        wrong.join("\n")
+    );
+    assert!(
+        ok as f64 >= 0.8 * n as f64,
+        "{ok}/{n} right:\n{}",
+        wrong.join("\n")
+    );
 }

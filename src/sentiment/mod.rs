@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
 
+pub mod calibration;
 pub mod lexicon;
 mod scorer;
 

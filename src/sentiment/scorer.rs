@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::calibration::{CLASSES, Calibration};
 use super::lexicon::{Cue, Lexicon};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
@@ -120,6 +121,27 @@ fn sentiment(score: f32, evidence: Vec<Evidence>) -> Sentiment {
 #[derive(Debug, Clone)]
 pub(crate) struct Scorer {
     lex: Arc<Lexicon>,
+    calibration: Option<Arc<Calibration>>,
+}
+
+/// Whether a token's base form is a content word worth a lexical feature.
+fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
+    let [pos, p1, .., base, _, _] = t.features;
+    let keep = match pos {
+        "名詞" => !matches!(p1, "数" | "非自立" | "代名詞" | "接尾"),
+        // ない itself is a shifter, not a word: it marks the word it negates.
+        "動詞" | "形容詞" => p1 == "自立" && base != "ない",
+        "副詞" | "形容動詞語幹" => true,
+        _ => false,
+    };
+    if !keep {
+        return None;
+    }
+    Some(if base == "*" {
+        &text[t.norm.range()]
+    } else {
+        base
+    })
 }
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
@@ -131,10 +153,111 @@ fn is_numeric(text: &str, t: &RawToken) -> bool {
 }
 
 impl Scorer {
-    pub(crate) fn embedded() -> Result<Self> {
+    pub(crate) fn embedded(calibrated: bool) -> Result<Self> {
         Ok(Scorer {
             lex: Lexicon::embedded()?,
+            calibration: if calibrated {
+                Calibration::embedded()?
+            } else {
+                None
+            },
         })
+    }
+
+    /// Composition of each sentence.
+    fn compositions(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        sentences: &[Span],
+    ) -> Vec<Composition> {
+        sentences
+            .iter()
+            .map(|&s| {
+                let (a, b) = Self::token_range(tokens, s);
+                self.compose(&self.matches(text, tokens, a, b), None)
+            })
+            .collect()
+    }
+
+    /// Document features for the calibration layer: the rules' composition
+    /// (sums, masses, flags) and the base forms of content words.
+    fn features(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        comps: &[Composition],
+    ) -> Vec<(String, f32)> {
+        let mut f: Vec<(String, f32)> = Vec::new();
+        let (mut pos, mut neg, mut doc, mut factor) = (0.0f32, 0.0f32, 0.0f32, 1.0f32);
+        let (mut flat, mut question, mut contrast, mut hedge) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for comp in comps {
+            for c in &comp.contributions {
+                let w = c.weight * comp.clause_weights[c.clause];
+                if w > 0.0 {
+                    pos += w
+                } else {
+                    neg -= w
+                }
+                let lemma = content_lemma(text, &tokens[c.first])
+                    .unwrap_or(&text[tokens[c.first].norm.range()]);
+                let sign = if c.weight > 0.0 { '+' } else { '-' };
+                let negated = if c.negated { "¬" } else { "" };
+                f.push((format!("c{sign}:{negated}{lemma}"), 1.0));
+            }
+            if let Some(x) = comp.opens_with_contrast {
+                factor *= x;
+            }
+            doc += comp.sum() * factor;
+            flat = flat.max(f32::from(u8::from(comp.flat)));
+            question = question.max(f32::from(u8::from(comp.question)));
+            contrast = contrast.max(f32::from(u8::from(comp.clause_weights.len() > 1)));
+            hedge = hedge.max(f32::from(u8::from(
+                comp.clause_weights.iter().any(|w| *w < 1.0),
+            )));
+        }
+        let last = comps.last().map_or(0.0, Composition::sum);
+        let first = comps.first().map_or(0.0, Composition::sum);
+        for (name, value) in [
+            ("bias", 1.0),
+            ("rule_sum", doc.clamp(-4.0, 4.0)),
+            ("rule_squash", squash(doc)),
+            ("pos_mass", pos.min(4.0)),
+            ("neg_mass", neg.min(4.0)),
+            ("first_sum", first.clamp(-3.0, 3.0)),
+            ("last_sum", last.clamp(-3.0, 3.0)),
+            ("flat", flat),
+            ("question", question),
+            ("contrast", contrast),
+            ("hedge", hedge),
+            ("sentences", (comps.len() as f32).ln_1p()),
+        ] {
+            f.push((name.to_string(), value));
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            if let Some(lemma) = content_lemma(text, t) {
+                // A negated word is a different feature (伸びない ≠ 伸びる).
+                let negated = tokens[i + 1..].iter().take(3).any(|n| {
+                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
+                });
+                let prefix = if negated { "w:¬" } else { "w:" };
+                f.push((format!("{prefix}{lemma}"), 1.0));
+            }
+        }
+        // Presence, not counts.
+        f.sort_by(|a, b| a.0.cmp(&b.0));
+        f.dedup_by(|a, b| a.0 == b.0);
+        f
+    }
+
+    /// Document features of a text, for training the calibration layer.
+    pub(crate) fn document_features(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        sentences: &[Span],
+    ) -> Vec<(String, f32)> {
+        self.features(text, tokens, &self.compositions(text, tokens, sentences))
     }
 
     /// Whether a lexicon hit is the word the lexicon means here (part of
@@ -407,25 +530,34 @@ impl Scorer {
         entities: &[Found],
         map: &dyn Fn(Span) -> Span,
     ) -> Scored {
+        let comps = self.compositions(text, tokens, sentences);
         let mut out = Vec::with_capacity(sentences.len());
         let mut sums = Vec::with_capacity(sentences.len());
         let mut doc_sum = 0.0f32;
         let mut doc_factor = 1.0f32;
         let mut doc_evidence = Vec::new();
-        for &s in sentences {
-            let (a, b) = Self::token_range(tokens, s);
-            let matches = self.matches(text, tokens, a, b);
-            let comp = self.compose(&matches, None);
+        for comp in &comps {
             let sum = comp.sum();
             if let Some(f) = comp.opens_with_contrast {
                 doc_factor *= f;
             }
             doc_sum += sum * doc_factor;
             sums.push(sum);
-            let evidence = self.evidence(source, tokens, &comp, map);
+            let evidence = self.evidence(source, tokens, comp, map);
             doc_evidence.extend(evidence.iter().cloned());
             out.push(sentiment(squash(sum), evidence));
         }
+        // The calibration layer weighs cues the rules found; where they found
+        // none, the text states no polarity the rules can see (an
+        // announcement, a schedule), and the rules' neutral stands, as it
+        // does for questions.
+        let question = comps.iter().any(|c| c.question);
+        let document = match &self.calibration {
+            Some(cal) if !doc_evidence.is_empty() && !question => {
+                self.calibrated(cal, source, text, tokens, &comps, doc_evidence, map)
+            }
+            _ => sentiment(squash(doc_sum), doc_evidence),
+        };
         // Per-company: the sentences that mention it.
         let mut companies: Vec<(String, f32, usize)> = Vec::new();
         for e in entities {
@@ -458,9 +590,70 @@ impl Scorer {
         Scored {
             sentences: out,
             report: SentimentReport {
-                document: sentiment(squash(doc_sum), doc_evidence),
+                document,
                 companies,
             },
+        }
+    }
+
+    /// The document sentiment from the calibration layer: label by the most
+    /// probable class, score `p(positive) − p(negative)`, and the rule
+    /// evidence plus the lexical features that pushed toward the label.
+    #[allow(clippy::too_many_arguments)]
+    fn calibrated(
+        &self,
+        cal: &Calibration,
+        source: &str,
+        text: &str,
+        tokens: &[RawToken],
+        comps: &[Composition],
+        mut evidence: Vec<Evidence>,
+        map: &dyn Fn(Span) -> Span,
+    ) -> Sentiment {
+        let features = self.features(text, tokens, comps);
+        let p = cal.predict(&features);
+        let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
+        let label = match CLASSES[best] {
+            "positive" => Label::Positive,
+            "negative" => Label::Negative,
+            _ => Label::Neutral,
+        };
+        // The three content words that pushed hardest toward the label.
+        let mut pushes: Vec<(f32, usize)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let Some(lemma) = content_lemma(text, t) else {
+                continue;
+            };
+            if !seen.insert(lemma) {
+                continue;
+            }
+            if let Some(w) = cal.weight(&format!("w:{lemma}")) {
+                let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
+                if margin > 0.3 {
+                    pushes.push((margin, i));
+                }
+            }
+        }
+        pushes.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (margin, i) in pushes.into_iter().take(3) {
+            let span = map(tokens[i].norm);
+            evidence.push(Evidence {
+                text: source.get(span.range()).unwrap_or("").to_string(),
+                span,
+                weight: round3(if label == Label::Negative {
+                    -margin
+                } else {
+                    margin
+                }),
+                negated: false,
+                rule: format!("calibration: word toward {}", CLASSES[best]),
+            });
+        }
+        Sentiment {
+            score: round3(p[0] - p[1]),
+            label,
+            evidence,
         }
     }
 

@@ -1,0 +1,112 @@
+//! A linear calibration layer over the rule scorer for document labels:
+//! multinomial logistic regression over the rules' composition features and
+//! lexical (base form) features. Weights are data
+//! (`dictionaries/sentiment/calibration.tsv`), trained deterministically by
+//! `examples/train_sentiment.rs`; the rule evidence still explains every
+//! decision, and the lexical features that pushed it are added as evidence.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+
+const WEIGHTS: &str = include_str!("../../dictionaries/sentiment/calibration.tsv");
+
+/// Class order of weight columns and probabilities.
+pub const CLASSES: [&str; 3] = ["positive", "negative", "neutral"];
+
+/// Weights of the calibration model.
+#[derive(Debug, Default)]
+pub struct Calibration {
+    weights: HashMap<String, [f32; 3]>,
+}
+
+impl Calibration {
+    /// The embedded weights, parsed once; `None` when the file holds none.
+    pub fn embedded() -> Result<Option<Arc<Calibration>>> {
+        static CELL: once_cell::sync::OnceCell<Option<Arc<Calibration>>> =
+            once_cell::sync::OnceCell::new();
+        CELL.get_or_try_init(|| {
+            let c = Calibration::parse(WEIGHTS)?;
+            Ok(if c.weights.is_empty() {
+                None
+            } else {
+                Some(Arc::new(c))
+            })
+        })
+        .cloned()
+    }
+
+    /// Parses `feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral` rows.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Dictionary`] with the line of a malformed row.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut weights = HashMap::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let bad = || {
+                Error::new(
+                    ErrorKind::Dictionary,
+                    format!(
+                        "calibration.tsv:{}: expected a feature and 3 weights",
+                        n + 1
+                    ),
+                )
+            };
+            if cols.len() != 4 {
+                return Err(bad());
+            }
+            let mut w = [0.0f32; 3];
+            for (slot, c) in w.iter_mut().zip(&cols[1..]) {
+                *slot = c.trim().parse().map_err(|_| bad())?;
+            }
+            weights.insert(cols[0].to_string(), w);
+        }
+        Ok(Calibration { weights })
+    }
+
+    /// The weights of one feature.
+    pub fn weight(&self, feature: &str) -> Option<&[f32; 3]> {
+        self.weights.get(feature)
+    }
+
+    /// Class probabilities for sparse features `(name, value)`.
+    pub fn predict(&self, features: &[(String, f32)]) -> [f32; 3] {
+        let mut logits = [0.0f32; 3];
+        for (name, value) in features {
+            if let Some(w) = self.weights.get(name) {
+                for k in 0..3 {
+                    logits[k] += w[k] * value;
+                }
+            }
+        }
+        softmax(logits)
+    }
+}
+
+/// Numerically stable softmax.
+pub fn softmax(logits: [f32; 3]) -> [f32; 3] {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e = logits.map(|l| (l - max).exp());
+    let sum: f32 = e.iter().sum();
+    e.map(|x| x / sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_predicts() {
+        let c = Calibration::parse("# header\nbias\t0\t0\t1\nw:好調\t2\t-1\t0\n").unwrap();
+        let p = c.predict(&[("bias".into(), 1.0), ("w:好調".into(), 1.0)]);
+        assert!(p[0] > p[1] && p[0] > p[2]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        assert!(Calibration::parse("x\t1\t2\n").is_err());
+        Calibration::embedded().unwrap();
+    }
+}
