@@ -12,6 +12,7 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "ホールディングス",
     "HD",
     "(株)",
+    "（株）",
     "㈱",
     "有限会社",
     "合同会社",
@@ -148,7 +149,11 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
         }
         let span = if first < i {
             Some(Span::new(tokens[first].norm.start, t.norm.end))
-        } else if surface == "株式会社" || surface == "(株)" || surface == "㈱" {
+        } else if surface == "株式会社"
+            || surface == "(株)"
+            || surface == "（株）"
+            || surface == "㈱"
+        {
             // 株式会社X: up to four name tokens after.
             let mut last = i;
             while last + 1 < tokens.len()

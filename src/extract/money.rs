@@ -149,7 +149,7 @@ fn symbol_before(text: &str, pos: usize) -> Option<(usize, &'static str)> {
 
 /// Scale and currency of a `単位：百万円` note.
 fn unit_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
-    let rest = text[pos..].trim_start_matches([':', ' ']);
+    let rest = text[pos..].trim_start_matches([':', '：', ' ']);
     let (exp, rest) = if let Some(r) = rest.strip_prefix("百万") {
         (6, r)
     } else if let Some(r) = rest.strip_prefix("十億") {
@@ -219,7 +219,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         i += 1;
         // The note itself (単位：百万円) is not an amount.
         if notes.iter().any(|(at, _, _)| {
-            *at <= n.start && text[*at..n.start].trim_matches([':', ' ']).is_empty()
+            *at <= n.start && text[*at..n.start].trim_matches([':', '：', ' ']).is_empty()
         }) {
             continue;
         }
@@ -361,9 +361,9 @@ pub(crate) fn link_equivalents(text: &str, entities: &mut [Found]) {
             && span.start > end
             && matches!(
                 text[end..span.start].trim(),
-                "(" | "(約" | "、" | "(およそ" | "="
+                "(" | "(約" | "(およそ" | "（" | "（約" | "（およそ" | "="
             )
-            && text[end..span.start].trim().starts_with('(')
+            && text[end..span.start].trim().starts_with(['(', '（', '='])
         {
             let base = match &entities[j].value {
                 EntityValue::Money(m) => m.amount.clone().or(m.min.clone()),

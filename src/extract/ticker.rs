@@ -11,18 +11,19 @@ use super::{Context, EntityValue, Found, TickerValue};
 use crate::span::Span;
 
 static SYMBOL_AFTER_PREFIX: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^\s*:\s*([0-9]{1,6}[A-Z]?|[A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?)").expect("valid regex")
+    Regex::new(r"^\s*[:：]\s*([0-9]{1,6}[A-Z]?|[A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?)")
+        .expect("valid regex")
 });
 static SUFFIXED: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"([0-9]{3,6}|[0-9]{3}[A-Z]|[A-Z]{2,5})\.([A-Z]{1,3})").expect("valid regex")
 });
 static JP_BRACKETED: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"[<〈《]([0-9]{4}|[0-9]{3}[A-Z])[>〉》]").expect("valid regex"));
+    Lazy::new(|| Regex::new(r"[<〈《＜]([0-9]{4}|[0-9]{3}[A-Z])[>〉》＞]").expect("valid regex"));
 static JP_PAREN: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"\(([0-9]{4}|[0-9]{3}[A-Z])\)").expect("valid regex"));
+    Lazy::new(|| Regex::new(r"[(（]([0-9]{4}|[0-9]{3}[A-Z])[)）]").expect("valid regex"));
 static JP_CODE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?:証券コード|銘柄コード|コード番号|コード)\s*(?::|は)?\s*([0-9]{4}|[0-9]{3}[A-Z])",
+        r"(?:証券コード|銘柄コード|コード番号|コード)\s*(?::|：|は)?\s*([0-9]{4}|[0-9]{3}[A-Z])",
     )
     .expect("valid regex")
 });
@@ -78,7 +79,8 @@ fn company_before(
     pos: usize,
 ) -> Option<String> {
     let head = &text[..pos];
-    let trimmed = head.trim_end_matches([' ', '(', '、', ',', '<', '〈', '《', '[']);
+    let trimmed =
+        head.trim_end_matches([' ', '(', '（', '、', ',', '<', '＜', '〈', '《', '[', '［']);
     let anchor = trimmed.len();
     tickers
         .iter()

@@ -124,6 +124,108 @@ pub(crate) struct Scorer {
     calibration: Option<Arc<Calibration>>,
 }
 
+/// Cues written as figures: `前年同期比110.8%` (a ratio above or below 100
+/// with no direction word) and `△16億円` / `▲3.2%` (negative figures in
+/// statements).
+fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
+    let surface = &text[tokens[i].norm.range()];
+    if matches!(surface, "△" | "▲") && tokens.get(i + 1).is_some_and(|n| n.features[1] == "数")
+    {
+        return Some(Match {
+            first: i,
+            last: i + 2,
+            cue: Cue::Polar(-0.6),
+            price: false,
+        });
+    }
+    if !surface.starts_with(['%', '％']) {
+        return None;
+    }
+    // Back over the number to a baseline ending in 比.
+    let mut j = i;
+    while j > start && {
+        let t = &text[tokens[j - 1].norm.range()];
+        tokens[j - 1].features[1] == "数" || t == "." || t == ","
+    } {
+        j -= 1;
+    }
+    if j == i || j == start || !text[tokens[j - 1].norm.range()].ends_with('比') {
+        return None;
+    }
+    // A direction word right after (110%増) is the lexicon's business.
+    let after = &text[tokens[i].norm.end..];
+    if after.starts_with(['増', '減', '上', '下', '高', '安']) {
+        return None;
+    }
+    let figure = &text[tokens[j].norm.start..tokens[i].norm.start];
+    let value = crate::extract::number::parse_decimal(figure)?;
+    let dir = match value.cmp_value(crate::extract::number::Decimal::from_int(100))? {
+        std::cmp::Ordering::Greater => 1.0,
+        std::cmp::Ordering::Less => -1.0,
+        std::cmp::Ordering::Equal => return None,
+    };
+    Some(Match {
+        first: j - 1,
+        last: i + 1,
+        cue: Cue::Move(dir),
+        price: false,
+    })
+}
+
+/// Whether token `i` ends a clause for target scoring: a comma right after
+/// a conjunctive (連用) form, or a sentence end.
+fn clause_break(text: &str, tokens: &[RawToken], i: usize) -> bool {
+    let surface = &text[tokens[i].norm.range()];
+    if surface.contains('。') {
+        return true;
+    }
+    if !surface.ends_with(['、', ',']) {
+        return false;
+    }
+    let prev = if surface.chars().count() > 1 {
+        Some(&tokens[i])
+    } else {
+        i.checked_sub(1).map(|p| &tokens[p])
+    };
+    prev.is_some_and(|p| {
+        let [pos, _, _, _, _, form, ..] = p.features;
+        (matches!(pos, "動詞" | "助動詞" | "形容詞") && form.starts_with("連用"))
+            || matches!(&text[p.norm.range()], "て" | "で" | "り" | "ず")
+    })
+}
+
+/// Token range `[start, end)` of the clause holding the target tokens.
+fn target_clause(
+    text: &str,
+    tokens: &[RawToken],
+    matches: &[Match],
+    a: usize,
+    b: usize,
+    t_first: usize,
+    t_last: usize,
+) -> (usize, usize) {
+    let is_contrast = |i: usize| {
+        matches
+            .iter()
+            .any(|m| m.first == i && matches!(m.cue, Cue::Contrast(_)))
+    };
+    let mut start = a;
+    for i in (a..t_first.min(b)).rev() {
+        if clause_break(text, tokens, i) || is_contrast(i) {
+            start = i + 1;
+            break;
+        }
+    }
+    let mut end = b;
+    for i in t_last.max(t_first)..b {
+        if clause_break(text, tokens, i) || is_contrast(i) {
+            end = i + 1;
+            break;
+        }
+    }
+    (start, end)
+}
+
 /// Whether a token's base form is a content word worth a lexical feature.
 fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
     let [pos, p1, .., base, _, _] = t.features;
@@ -291,9 +393,10 @@ impl Scorer {
             }
             Cue::Hedge(_) if key == "そう" => p1 == "特殊",
             // One-character movements and polar words (高, 安, 増, 減) only
-            // right after a figure (8%高) or as a suffix.
+            // right after a figure (8%高, 12%増), never as a suffix of a
+            // noun (売上高, 受注高).
             Cue::Move(_) | Cue::Polar(_) | Cue::Evaluate(_) if key.chars().count() == 1 => {
-                p1 == "接尾" || (first > 0 && is_numeric(text, &tokens[first - 1]))
+                first > 0 && is_numeric(text, &tokens[first - 1])
             }
             _ => true,
         }
@@ -337,6 +440,7 @@ impl Scorer {
                     }
                 }
             }
+            let found = found.or_else(|| figure_cue(text, tokens, start, i));
             match found {
                 Some(m) => {
                     out.push(m);
@@ -689,29 +793,25 @@ impl Scorer {
         // as after it, so inject the target as an item at its start.
         let matches = self.matches(text, tokens, a, b);
         let comp = self.compose(&matches, Some((t_first, t_first, d)));
-        let target_clause = {
-            let mut clause = 0;
-            for m in &matches {
-                if m.first >= t_first {
-                    break;
-                }
-                if matches!(m.cue, Cue::Contrast(_)) {
-                    clause += 1;
-                }
-            }
-            clause
-        };
+        // The target's clause: from the last boundary before it to the first
+        // after it, where a boundary is a contrast or a comma after a
+        // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
+        // in Japanese, so the last cue after the target in the clause decides.
+        let (clause_start, clause_end) =
+            target_clause(text, tokens, &matches, a, b, t_first, t_last);
+        let in_clause = |c: &&Contribution| c.first >= clause_start && c.first < clause_end;
         let after = comp
             .contributions
             .iter()
-            .filter(|c| c.clause == target_clause && c.first >= t_first)
+            .filter(in_clause)
+            .filter(|c| c.first >= t_first)
             .min_by_key(|c| c.first);
         let before = comp
             .contributions
             .iter()
-            .filter(|c| c.clause == target_clause && c.first < t_first)
+            .filter(in_clause)
+            .filter(|c| c.first < t_first)
             .max_by_key(|c| c.first);
-        let _ = t_last;
         let chosen = after.or(before);
         let score = match chosen {
             Some(c) if !comp.question => squash(c.weight),
