@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ja_finnews::{Analyzer, Article};
+use ja_finnews::{Analyzer, Article, ExtractorSet};
 
 fn corpus() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/articles");
@@ -40,6 +40,27 @@ fn pipeline(c: &mut Criterion) {
     });
     group.bench_function("tokenize", |b| {
         b.iter(|| black_box(analyzer.tokenizer().tokenize(black_box(&text))).len())
+    });
+    // Stages: tokens + sentences + rule sentiment; then + extraction; then
+    // the default (+ calibration layer).
+    let no_extract = Analyzer::builder()
+        .extractors(ExtractorSet::none())
+        .rules_only_sentiment()
+        .build()
+        .expect("embedded dictionaries");
+    let rules_only = Analyzer::builder()
+        .rules_only_sentiment()
+        .build()
+        .expect("embedded dictionaries");
+    group.bench_function("tokens_sentences_rules", |b| {
+        b.iter(|| black_box(no_extract.analyze(black_box(&text))).tokens.len())
+    });
+    group.bench_function("plus_extract", |b| {
+        b.iter(|| {
+            black_box(rules_only.analyze(black_box(&text)))
+                .entities
+                .len()
+        })
     });
     group.bench_function("analyze", |b| {
         b.iter(|| black_box(analyzer.analyze(black_box(&text))).entities.len())

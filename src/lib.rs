@@ -31,6 +31,7 @@ pub mod analysis;
 pub mod article;
 pub mod error;
 pub mod extract;
+mod hash;
 pub mod normalize;
 pub mod sentence;
 pub mod sentiment;

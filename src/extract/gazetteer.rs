@@ -58,6 +58,8 @@ pub struct Gazetteer {
     pub(crate) exchanges: Vec<Exchange>,
     /// Folded exchange prefix → exchange index.
     pub(crate) exchange_prefixes: Vec<(String, usize)>,
+    /// One automaton over all exchange prefixes (pattern i = prefix i).
+    pub(crate) exchange_automaton: AhoCorasick,
     /// Vendor suffix (`T`, `HK`) → exchange index.
     pub(crate) exchange_suffixes: HashMap<String, usize>,
     /// `(exchange code, symbol without leading zeros)` → company index.
@@ -185,6 +187,12 @@ impl Gazetteer {
             .map_err(|e| {
                 Error::with_source(ErrorKind::Dictionary, "building the company automaton", e)
             })?;
+        let exchange_automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(exchange_prefixes.iter().map(|(p, _)| p))
+            .map_err(|e| {
+                Error::with_source(ErrorKind::Dictionary, "building the exchange automaton", e)
+            })?;
         let model_automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&prefixes)
@@ -200,6 +208,7 @@ impl Gazetteer {
             model_automaton,
             exchanges,
             exchange_prefixes,
+            exchange_automaton,
             exchange_suffixes,
             by_ticker,
             by_id,

@@ -100,11 +100,11 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
     let mut found: Vec<Found> = Vec::new();
 
     // Exchange-prefixed.
-    for (prefix, exchange) in &g.exchange_prefixes {
-        let mut from = 0;
-        while let Some(i) = text[from..].find(prefix.as_str()) {
-            let start = from + i;
-            from = start + prefix.len();
+    for m in g.exchange_automaton.find_iter(text) {
+        let (prefix, exchange) = &g.exchange_prefixes[m.pattern().as_usize()];
+        {
+            let start = m.start();
+            let from = m.end();
             if prefix.is_ascii()
                 && text[..start]
                     .chars()

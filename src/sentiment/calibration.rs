@@ -5,10 +5,10 @@
 //! `examples/train_sentiment.rs`; the rule evidence still explains every
 //! decision, and the lexical features that pushed it are added as evidence.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::FxHashMap;
 
 const WEIGHTS: &str = include_str!("../../dictionaries/sentiment/calibration.tsv");
 
@@ -18,7 +18,7 @@ pub const CLASSES: [&str; 3] = ["positive", "negative", "neutral"];
 /// Weights of the calibration model.
 #[derive(Debug, Default)]
 pub struct Calibration {
-    weights: HashMap<String, [f32; 3]>,
+    weights: FxHashMap<String, [f32; 3]>,
 }
 
 impl Calibration {
@@ -42,7 +42,7 @@ impl Calibration {
     /// # Errors
     /// [`ErrorKind::Dictionary`] with the line of a malformed row.
     pub fn parse(text: &str) -> Result<Self> {
-        let mut weights = HashMap::new();
+        let mut weights = FxHashMap::default();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;

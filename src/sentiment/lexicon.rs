@@ -1,10 +1,10 @@
 //! The sentiment lexicons of `dictionaries/sentiment/`, parsed once into one
 //! map from surface (or IPADIC base form) to cue.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::FxHashMap;
 
 const ITEMS: &str = include_str!("../../dictionaries/sentiment/items.tsv");
 const PREDICATES: &str = include_str!("../../dictionaries/sentiment/predicates.tsv");
@@ -41,9 +41,9 @@ pub enum Cue {
 /// All cues by surface.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    pub(crate) cues: HashMap<String, Cue>,
-    /// Longest entry in characters, bounding multi-token lookups.
-    pub(crate) max_chars: usize,
+    pub(crate) cues: FxHashMap<String, Cue>,
+    /// Longest entry in bytes, bounding multi-token lookups.
+    pub(crate) max_bytes: usize,
 }
 
 /// Words that say a level is unchanged; they are facts about the data, not
@@ -157,12 +157,7 @@ impl Lexicon {
         for w in FLAT_WORDS {
             lex.cues.insert(w.to_string(), Cue::Flat);
         }
-        lex.max_chars = lex
-            .cues
-            .keys()
-            .map(|k| k.chars().count())
-            .max()
-            .unwrap_or(0);
+        lex.max_bytes = lex.cues.keys().map(String::len).max().unwrap_or(0);
         Ok(lex)
     }
 

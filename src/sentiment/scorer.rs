@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use super::calibration::{CLASSES, Calibration};
+use super::calibration::{CLASSES, Calibration, softmax};
 use super::lexicon::{Cue, Lexicon};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
 use crate::extract::{EntityValue, Found};
+use crate::hash::{FxHasher, fx_hash};
 use crate::span::Span;
 use crate::tokenize::RawToken;
 
@@ -284,15 +285,20 @@ impl Scorer {
 
     /// Document features for the calibration layer: the rules' composition
     /// (sums, masses, flags) and the base forms of content words.
-    fn features(
+    /// Calls `sink` with every document feature of the calibration layer:
+    /// the rules' composition (sums, masses, flags), the rule cues by sign
+    /// and base form, and the base forms of content words. A feature may be
+    /// reported more than once; it counts once (presence).
+    fn visit_features(
         &self,
         text: &str,
         tokens: &[RawToken],
         comps: &[Composition],
-    ) -> Vec<(String, f32)> {
-        let mut f: Vec<(String, f32)> = Vec::new();
+        sink: &mut dyn FnMut(&str, f32),
+    ) {
+        let mut key = String::new();
         let (mut pos, mut neg, mut doc, mut factor) = (0.0f32, 0.0f32, 0.0f32, 1.0f32);
-        let (mut flat, mut question, mut contrast, mut hedge) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let (mut flat, mut question, mut contrast, mut hedge) = (false, false, false, false);
         for comp in comps {
             for c in &comp.contributions {
                 let w = c.weight * comp.clause_weights[c.clause];
@@ -303,23 +309,26 @@ impl Scorer {
                 }
                 let lemma = content_lemma(text, &tokens[c.first])
                     .unwrap_or(&text[tokens[c.first].norm.range()]);
-                let sign = if c.weight > 0.0 { '+' } else { '-' };
-                let negated = if c.negated { "¬" } else { "" };
-                f.push((format!("c{sign}:{negated}{lemma}"), 1.0));
+                key.clear();
+                key.push_str(if c.weight > 0.0 { "c+:" } else { "c-:" });
+                if c.negated {
+                    key.push('¬');
+                }
+                key.push_str(lemma);
+                sink(&key, 1.0);
             }
             if let Some(x) = comp.opens_with_contrast {
                 factor *= x;
             }
             doc += comp.sum() * factor;
-            flat = flat.max(f32::from(u8::from(comp.flat)));
-            question = question.max(f32::from(u8::from(comp.question)));
-            contrast = contrast.max(f32::from(u8::from(comp.clause_weights.len() > 1)));
-            hedge = hedge.max(f32::from(u8::from(
-                comp.clause_weights.iter().any(|w| *w < 1.0),
-            )));
+            flat |= comp.flat;
+            question |= comp.question;
+            contrast |= comp.clause_weights.len() > 1;
+            hedge |= comp.clause_weights.iter().any(|w| *w < 1.0);
         }
         let last = comps.last().map_or(0.0, Composition::sum);
         let first = comps.first().map_or(0.0, Composition::sum);
+        let flag = |b: bool| f32::from(u8::from(b));
         for (name, value) in [
             ("bias", 1.0),
             ("rule_sum", doc.clamp(-4.0, 4.0)),
@@ -328,13 +337,13 @@ impl Scorer {
             ("neg_mass", neg.min(4.0)),
             ("first_sum", first.clamp(-3.0, 3.0)),
             ("last_sum", last.clamp(-3.0, 3.0)),
-            ("flat", flat),
-            ("question", question),
-            ("contrast", contrast),
-            ("hedge", hedge),
+            ("flat", flag(flat)),
+            ("question", flag(question)),
+            ("contrast", flag(contrast)),
+            ("hedge", flag(hedge)),
             ("sentences", (comps.len() as f32).ln_1p()),
         ] {
-            f.push((name.to_string(), value));
+            sink(name, value);
         }
         for (i, t) in tokens.iter().enumerate() {
             if let Some(lemma) = content_lemma(text, t) {
@@ -342,11 +351,23 @@ impl Scorer {
                 let negated = tokens[i + 1..].iter().take(3).any(|n| {
                     n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
                 });
-                let prefix = if negated { "w:¬" } else { "w:" };
-                f.push((format!("{prefix}{lemma}"), 1.0));
+                key.clear();
+                key.push_str(if negated { "w:¬" } else { "w:" });
+                key.push_str(lemma);
+                sink(&key, 1.0);
             }
         }
-        // Presence, not counts.
+    }
+
+    /// The features as a sorted, de-duplicated list (for training).
+    fn features(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        comps: &[Composition],
+    ) -> Vec<(String, f32)> {
+        let mut f: Vec<(String, f32)> = Vec::new();
+        self.visit_features(text, tokens, comps, &mut |k, v| f.push((k.to_string(), v)));
         f.sort_by(|a, b| a.0.cmp(&b.0));
         f.dedup_by(|a, b| a.0 == b.0);
         f
@@ -409,10 +430,20 @@ impl Scorer {
         let mut i = start;
         while i < end {
             let mut found = None;
-            let max_n = 4.min(end - i);
+            // No entry starts with a symbol or a digit (figures are handled
+            // by `figure_cue`).
+            let [pos, p1, ..] = tokens[i].features;
+            let max_n = if pos == "記号" || p1 == "数" {
+                0
+            } else {
+                4.min(end - i)
+            };
             'len: for n in (1..=max_n).rev() {
-                // Tokens must be contiguous.
-                if (i + 1..i + n).any(|k| tokens[k].norm.start != tokens[k - 1].norm.end) {
+                // Tokens must be contiguous, and short enough to be an entry
+                // (base forms differ from surfaces by a few bytes at most).
+                if tokens[i + n - 1].norm.end - tokens[i].norm.start > self.lex.max_bytes + 6
+                    || (i + 1..i + n).any(|k| tokens[k].norm.start != tokens[k - 1].norm.end)
+                {
                     continue;
                 }
                 key.clear();
@@ -421,8 +452,10 @@ impl Scorer {
                 }
                 let last = &tokens[i + n - 1];
                 let prefix_len = key.len();
-                for form in [&text[last.norm.range()], last.features[6]] {
-                    if form == "*" {
+                let surface = &text[last.norm.range()];
+                let base = last.features[6];
+                for (k, form) in [surface, base].into_iter().enumerate() {
+                    if form == "*" || (k == 1 && base == surface) {
                         continue;
                     }
                     key.truncate(prefix_len);
@@ -714,8 +747,19 @@ impl Scorer {
         mut evidence: Vec<Evidence>,
         map: &dyn Fn(Span) -> Span,
     ) -> Sentiment {
-        let features = self.features(text, tokens, comps);
-        let p = cal.predict(&features);
+        let mut seen =
+            std::collections::HashSet::<u64, std::hash::BuildHasherDefault<FxHasher>>::default();
+        let mut logits = [0.0f32; 3];
+        self.visit_features(text, tokens, comps, &mut |k, v| {
+            if let Some(w) = cal.weight(k)
+                && seen.insert(fx_hash(k))
+            {
+                for (l, w) in logits.iter_mut().zip(w) {
+                    *l += w * v;
+                }
+            }
+        });
+        let p = softmax(logits);
         let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
         let label = match CLASSES[best] {
             "positive" => Label::Positive,
@@ -724,15 +768,19 @@ impl Scorer {
         };
         // The three content words that pushed hardest toward the label.
         let mut pushes: Vec<(f32, usize)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        seen.clear();
+        let mut key = String::new();
         for (i, t) in tokens.iter().enumerate() {
             let Some(lemma) = content_lemma(text, t) else {
                 continue;
             };
-            if !seen.insert(lemma) {
+            key.clear();
+            key.push_str("w:");
+            key.push_str(lemma);
+            if !seen.insert(fx_hash(&key)) {
                 continue;
             }
-            if let Some(w) = cal.weight(&format!("w:{lemma}")) {
+            if let Some(w) = cal.weight(&key) {
                 let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
                 if margin > 0.3 {
                     pushes.push((margin, i));
