@@ -130,6 +130,50 @@ fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
         && !matches!(surface, "同" | "当" | "同社" | "当社" | "子会社" | "親会社")
 }
 
+/// Companies named by the Japanese code convention: the run of name tokens
+/// right before `＜7203＞` / `（7203）` that no company entity covers yet.
+pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut Vec<Found>) {
+    for t in tickers {
+        let EntityValue::Ticker(v) = &t.value else {
+            continue;
+        };
+        let bracket = ctx.text[t.span.range()].starts_with(['<', '＜', '〈', '《', '(', '（']);
+        if v.exchange != "TSE" || !bracket || companies.iter().any(|c| c.span.end == t.span.start) {
+            continue;
+        }
+        let end_token = ctx.tokens.partition_point(|k| k.norm.end <= t.span.start);
+        if end_token == 0 || ctx.tokens[end_token - 1].norm.end != t.span.start {
+            continue;
+        }
+        let mut first = end_token;
+        while first > 0
+            && end_token - first < 4
+            && is_name_token(ctx, first - 1)
+            && (first == end_token
+                || ctx.tokens[first - 1].norm.end == ctx.tokens[first].norm.start)
+        {
+            first -= 1;
+        }
+        if first == end_token {
+            continue;
+        }
+        let span = Span::new(ctx.tokens[first].norm.start, t.span.start);
+        if companies.iter().any(|c| c.span.overlaps(span)) {
+            continue;
+        }
+        let name = ctx.text[span.range()].to_string();
+        companies.push(Found {
+            span,
+            value: EntityValue::Company(CompanyValue {
+                id: None,
+                name: name.clone(),
+                matched_alias: name,
+                parent: None,
+            }),
+        });
+    }
+}
+
 /// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`: companies by legal form.
 fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let tokens = ctx.tokens;

@@ -401,6 +401,10 @@ impl Extractors {
         ticker::extract(&ctx, g, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
         companies.retain(|c| !tickers.iter().any(|t| t.span.overlaps(c.span)));
+        // A listed code names the company written right before it, even one
+        // the gazetteer lacks (大和自動車＜7299＞).
+        company::from_codes(&ctx, &tickers, &mut companies);
+        companies.sort_by_key(|f| f.span.start);
         let mut figures = Vec::new();
         money::extract(&ctx, &mut figures);
         figures.retain(|f| !tickers.iter().any(|t| t.span.overlaps(f.span)));

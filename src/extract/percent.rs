@@ -75,6 +75,7 @@ pub(crate) const DOWN_WORDS: &[&str] = &[
     "続落",
     "下押し",
     "値下げ",
+    "削減",
 ];
 pub(crate) const BASELINES: &[&str] = &[
     "前年同期比",
