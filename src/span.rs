@@ -93,3 +93,43 @@ impl<'t> CharCounter<'t> {
         self.chars
     }
 }
+
+/// A set of non-overlapping spans with logarithmic overlap queries, so
+/// extractors stay linear on huge inputs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SpanSet {
+    by_start: std::collections::BTreeMap<usize, usize>,
+}
+
+impl SpanSet {
+    pub(crate) fn new() -> Self {
+        SpanSet::default()
+    }
+
+    /// Adds a span (callers add spans that do not overlap those present).
+    pub(crate) fn insert(&mut self, span: Span) {
+        let end = self.by_start.entry(span.start).or_insert(span.end);
+        *end = (*end).max(span.end);
+    }
+
+    /// Whether `span` shares a byte with a span of the set.
+    pub(crate) fn overlaps(&self, span: Span) -> bool {
+        if span.is_empty() {
+            return false;
+        }
+        self.by_start
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start)
+    }
+}
+
+impl FromIterator<Span> for SpanSet {
+    fn from_iter<I: IntoIterator<Item = Span>>(iter: I) -> Self {
+        let mut set = SpanSet::new();
+        for s in iter {
+            set.insert(s);
+        }
+        set
+    }
+}

@@ -5,7 +5,7 @@
 use super::number::parse_decimal;
 use super::percent::{baseline_before, direction_after, subject_before};
 use super::{ChangeValue, Context, Direction, EntityValue, Found};
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 const REVISIONS: &[(&str, Direction)] = &[
     ("上方修正", Direction::Up),
@@ -21,7 +21,7 @@ pub(crate) fn extract(
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
-    let mut covered: Vec<Span> = Vec::new();
+    let mut covered = SpanSet::new();
 
     // X円からY円に/へ … : from → to.
     let money: Vec<&Found> = figures
@@ -63,7 +63,7 @@ pub(crate) fn extract(
         let Some(direction) = direction else { continue };
         let end = direction_after(text, pred_start).map_or(b.span.end, |(_, e)| e);
         let span = Span::new(a.span.start, end);
-        covered.push(span);
+        covered.insert(span);
         out.push(Found {
             span,
             value: EntityValue::Change(ChangeValue {
@@ -86,7 +86,7 @@ pub(crate) fn extract(
         let Some(direction) = p.direction else {
             continue;
         };
-        if covered.iter().any(|s| s.overlaps(f.span)) {
+        if covered.overlaps(f.span) {
             continue;
         }
         let end = direction_after(text, f.span.end).map_or(f.span.end, |(_, e)| e.max(f.span.end));
@@ -111,7 +111,7 @@ pub(crate) fn extract(
             let start = from + i;
             from = start + word.len();
             let span = Span::new(start, from);
-            if covered.iter().any(|s| s.overlaps(span)) {
+            if covered.overlaps(span) {
                 continue;
             }
             out.push(Found {

@@ -4,7 +4,7 @@
 
 use super::gazetteer::Gazetteer;
 use super::{CompanyValue, Context, EntityValue, Found};
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 /// Suffix tokens that make the noun run before them a company name.
 const LEGAL_SUFFIXES: &[&str] = &[
@@ -133,12 +133,16 @@ fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
 /// Companies named by the Japanese code convention: the run of name tokens
 /// right before `＜7203＞` / `（7203）` that no company entity covers yet.
 pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut Vec<Found>) {
+    let mut covered: SpanSet = companies.iter().map(|c| c.span).collect();
     for t in tickers {
         let EntityValue::Ticker(v) = &t.value else {
             continue;
         };
         let bracket = ctx.text[t.span.range()].starts_with(['<', '＜', '〈', '《', '(', '（']);
-        if v.exchange != "TSE" || !bracket || companies.iter().any(|c| c.span.end == t.span.start) {
+        if v.exchange != "TSE"
+            || !bracket
+            || covered.overlaps(Span::new(t.span.start.saturating_sub(1), t.span.start))
+        {
             continue;
         }
         let end_token = ctx.tokens.partition_point(|k| k.norm.end <= t.span.start);
@@ -158,9 +162,10 @@ pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut V
             continue;
         }
         let span = Span::new(ctx.tokens[first].norm.start, t.span.start);
-        if companies.iter().any(|c| c.span.overlaps(span)) {
+        if covered.overlaps(span) {
             continue;
         }
+        covered.insert(span);
         let name = ctx.text[span.range()].to_string();
         companies.push(Found {
             span,
@@ -176,6 +181,7 @@ pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut V
 
 /// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`: companies by legal form.
 fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
+    let mut covered: SpanSet = out.iter().map(|c| c.span).collect();
     let tokens = ctx.tokens;
     for (i, t) in tokens.iter().enumerate() {
         let surface = &ctx.text[t.norm.range()];
@@ -212,9 +218,10 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
             None
         };
         let Some(span) = span else { continue };
-        if out.iter().any(|f| f.span.overlaps(span)) {
+        if covered.overlaps(span) {
             continue;
         }
+        covered.insert(span);
         let name = ctx.text[span.range()].to_string();
         out.push(Found {
             span,

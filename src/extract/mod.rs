@@ -23,7 +23,7 @@ use number::ParsedNumber;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 use crate::tokenize::RawToken;
 
 /// The kinds of entity the crate extracts.
@@ -391,24 +391,28 @@ impl Extractors {
         model::extract(&ctx, g, &mut models);
         // A bare family name that is also a company name (ディープシーク) is
         // the company; a versioned name (DeepSeek-R1) is the model.
+        let company_spans: std::collections::HashSet<Span> =
+            companies.iter().map(|c| c.span).collect();
         models.retain(|m| {
             let bare = matches!(&m.value, EntityValue::Model(v) if v.version.is_none() && v.variants.is_empty());
-            !(bare && companies.iter().any(|c| c.span == m.span))
+            !(bare && company_spans.contains(&m.span))
         });
-        companies.retain(|c| !models.iter().any(|m| m.span.overlaps(c.span)));
+        let model_spans: SpanSet = models.iter().map(|m| m.span).collect();
+        companies.retain(|c| !model_spans.overlaps(c.span));
         companies.sort_by_key(|f| f.span.start);
         let mut tickers = Vec::new();
         ticker::extract(&ctx, g, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
-        companies.retain(|c| !tickers.iter().any(|t| t.span.overlaps(c.span)));
+        let ticker_spans: SpanSet = tickers.iter().map(|t| t.span).collect();
+        companies.retain(|c| !ticker_spans.overlaps(c.span));
         // A listed code names the company written right before it, even one
         // the gazetteer lacks (大和自動車＜7299＞).
         company::from_codes(&ctx, &tickers, &mut companies);
         companies.sort_by_key(|f| f.span.start);
         let mut figures = Vec::new();
         money::extract(&ctx, &mut figures);
-        figures.retain(|f| !tickers.iter().any(|t| t.span.overlaps(f.span)));
-        let taken: Vec<Span> = figures.iter().chain(&tickers).map(|f| f.span).collect();
+        figures.retain(|f| !ticker_spans.overlaps(f.span));
+        let taken: SpanSet = figures.iter().chain(&tickers).map(|f| f.span).collect();
         percent::extract(&ctx, &companies, &taken, &mut figures);
         let mut changes = Vec::new();
         if self.set.contains(EntityKind::Change) {

@@ -186,9 +186,10 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
             end = w_start + word.len();
         }
         let span = Span::new(start, end);
+        // Matches come in text order: only the last model can overlap.
         if out
-            .iter()
-            .any(|f| f.span.overlaps(span) && matches!(f.value, EntityValue::Model(_)))
+            .last()
+            .is_some_and(|f| f.span.overlaps(span) && matches!(f.value, EntityValue::Model(_)))
         {
             continue;
         }

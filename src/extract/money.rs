@@ -218,9 +218,13 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         let n = numbers[i];
         i += 1;
         // The note itself (単位：百万円) is not an amount.
-        if notes.iter().any(|(at, _, _)| {
-            *at <= n.start && text[*at..n.start].trim_matches([':', '：', ' ']).is_empty()
-        }) {
+        // Notes are in text order: the one in force is the last before n.
+        let note = notes[..notes.partition_point(|(at, _, _)| *at <= n.start)]
+            .last()
+            .copied();
+        if note
+            .is_some_and(|(at, _, _)| text[at..n.start].trim_matches([':', '：', ' ']).is_empty())
+        {
             continue;
         }
         // Kanji-only 一円 (throughout a region) and the like are not money.
@@ -272,12 +276,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             currency = Some(code);
             end = e;
             i += 1;
-        } else if let Some(&(_, exp, code)) = notes.iter().rev().find(|(at, _, _)| *at <= n.start) {
-            // A table cell under a 単位 note: the number alone on its line.
-            let line_start = text[..n.start].rfind('\n').map_or(0, |p| p + 1);
-            let line_end = text[n.end..].find('\n').map_or(text.len(), |p| n.end + p);
-            let alone = text[line_start..n.start].trim().is_empty()
-                && text[n.end..line_end].trim().is_empty();
+        } else if let Some((_, exp, code)) = note {
+            // A table cell under a 単位 note: the number alone on its (short)
+            // line; looking only a few bytes around keeps this linear.
+            let alone = alone_on_line(text, n.start, n.end);
             if alone
                 && (n.arabic
                     || text[..n.start].ends_with(['▲', '△'])
@@ -343,6 +345,32 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             value: EntityValue::Money(money),
         });
     }
+}
+
+/// Whether `text[start..end]` is alone on its line, looking at most 32 bytes
+/// to each side (table cells are short).
+fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
+    let mut from = start.saturating_sub(32);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (end + 32).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let before = &text[from..start];
+    let after = &text[end..to];
+    let head_ok = (from == 0 || before.contains('\n'))
+        && before
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
+    let tail_ok = (to == text.len() || after.contains('\n'))
+        && after
+            .split('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
+    head_ok && tail_ok
 }
 
 /// Links `X（約Y円）` conversions once entities are in their final order:

@@ -4,7 +4,7 @@
 
 use super::number::{Decimal, ParsedNumber};
 use super::{Context, Direction, EntityValue, Found, PercentValue};
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
 const POINT_UNITS: &[&str] = &["ポイント", "pt", "ﾎﾟｲﾝﾄ"];
@@ -139,15 +139,21 @@ pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<String> {
 }
 
 /// The company mentioned last before `pos` in the same sentence.
+/// `companies` is sorted by start; only a company in the same sentence and
+/// within a few hundred bytes counts, which also keeps this logarithmic.
 pub(crate) fn subject_before(text: &str, companies: &[Found], pos: usize) -> Option<String> {
-    companies.iter().rev().find_map(|f| match &f.value {
-        EntityValue::Company(c)
-            if f.span.end <= pos && !text[f.span.end..pos].contains(['。', '\n']) =>
-        {
-            c.id.clone().or_else(|| Some(c.name.clone()))
-        }
-        _ => None,
-    })
+    let i = companies.partition_point(|f| f.span.start < pos);
+    companies[..i]
+        .iter()
+        .rev()
+        .take(8)
+        .filter(|f| f.span.end <= pos && pos - f.span.end <= 300)
+        .find_map(|f| match &f.value {
+            EntityValue::Company(c) if !text[f.span.end..pos].contains(['。', '\n']) => {
+                c.id.clone().or_else(|| Some(c.name.clone()))
+            }
+            _ => None,
+        })
 }
 
 /// `3割5分` → 35, `2割` → 20 (from the number before 割).
@@ -188,7 +194,7 @@ fn wari(
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
-    taken: &[Span],
+    taken: &SpanSet,
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
@@ -197,7 +203,7 @@ pub(crate) fn extract(
     while i < numbers.len() {
         let n = numbers[i];
         i += 1;
-        if taken.iter().any(|s| s.overlaps(Span::new(n.start, n.end))) {
+        if taken.overlaps(Span::new(n.start, n.end)) {
             continue;
         }
         let rest = &text[n.end..];

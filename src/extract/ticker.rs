@@ -8,7 +8,7 @@ use regex::Regex;
 use super::company::COMPANY_TAILS;
 use super::gazetteer::{Gazetteer, symbol_key};
 use super::{Context, EntityValue, Found, TickerValue};
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 static SYMBOL_AFTER_PREFIX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^\s*[:：]\s*([0-9]{1,6}[A-Z]?|[A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?)")
@@ -82,22 +82,30 @@ fn company_before(
     let trimmed =
         head.trim_end_matches([' ', '(', '（', '、', ',', '<', '＜', '〈', '《', '[', '［']);
     let anchor = trimmed.len();
-    tickers
-        .iter()
-        .rev()
-        .chain(companies.iter().rev())
-        .find_map(|f| match &f.value {
-            EntityValue::Company(c) if f.span.end == anchor => {
-                Some(c.id.clone().unwrap_or_default())
-            }
-            EntityValue::Ticker(t) if f.span.end == anchor => t.company.clone(),
-            _ => None,
-        })
+    // The ticker just before (アリババ（NYSE: BABA、SEHK: 9988）) shares its
+    // company; otherwise a company ending at the anchor (binary search: the
+    // companies are sorted and do not overlap).
+    if let Some(Found {
+        span,
+        value: EntityValue::Ticker(t),
+    }) = tickers.last()
+        && span.end == anchor
+    {
+        return t.company.clone();
+    }
+    let i = companies
+        .binary_search_by(|f| f.span.end.cmp(&anchor))
+        .ok()?;
+    match &companies[i].value {
+        EntityValue::Company(c) => Some(c.id.clone().unwrap_or_default()),
+        _ => None,
+    }
 }
 
 pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out: &mut Vec<Found>) {
     let text = ctx.text;
     let mut found: Vec<Found> = Vec::new();
+    let mut taken = SpanSet::new();
 
     // Exchange-prefixed.
     for m in g.exchange_automaton.find_iter(text) {
@@ -129,11 +137,10 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
                 continue;
             }
             let span = Span::new(start, end);
-            if !plausible(&g.exchanges[*exchange].code, symbol)
-                || found.iter().any(|f| f.span.overlaps(span))
-            {
+            if !plausible(&g.exchanges[*exchange].code, symbol) || taken.overlaps(span) {
                 continue;
             }
+            taken.insert(span);
             found.push(ticker(g, *exchange, symbol, span));
         }
     }
@@ -158,11 +165,10 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
         let Some(&exchange) = g.exchange_suffixes.get(suffix.as_str()) else {
             continue;
         };
-        if !plausible(&g.exchanges[exchange].code, sym.as_str())
-            || found.iter().any(|f| f.span.overlaps(span))
-        {
+        if !plausible(&g.exchanges[exchange].code, sym.as_str()) || taken.overlaps(span) {
             continue;
         }
+        taken.insert(span);
         found.push(ticker(g, exchange, sym.as_str(), span));
     }
 
@@ -175,9 +181,10 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
                     continue;
                 };
                 let span = Span::new(all.start(), all.end());
-                if found.iter().any(|f| f.span.overlaps(span)) {
+                if taken.overlaps(span) {
                     continue;
                 }
+                taken.insert(span);
                 found.push(ticker(g, tse, sym.as_str(), span));
             }
         }
@@ -187,11 +194,14 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
                 continue;
             };
             let span = Span::new(all.start(), all.end());
-            let after_company = companies.iter().any(|f| f.span.end == span.start)
+            let after_company = companies
+                .binary_search_by(|f| f.span.end.cmp(&span.start))
+                .is_ok()
                 || COMPANY_TAILS
                     .iter()
                     .any(|t| text[..span.start].ends_with(t));
-            if after_company && !found.iter().any(|f| f.span.overlaps(span)) {
+            if after_company && !taken.overlaps(span) {
+                taken.insert(span);
                 found.push(ticker(g, tse, sym.as_str(), span));
             }
         }

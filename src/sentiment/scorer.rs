@@ -702,7 +702,9 @@ impl Scorer {
                 continue;
             };
             let id = c.id.clone().unwrap_or_else(|| c.name.clone());
-            let Some(k) = sentences.iter().position(|s| s.contains(e.span)) else {
+            // Sentences are sorted: the one starting last at or before the entity.
+            let k = sentences.partition_point(|s| s.start <= e.span.start);
+            let Some(k) = k.checked_sub(1).filter(|&k| sentences[k].contains(e.span)) else {
                 continue;
             };
             match companies.iter_mut().find(|(i, _, _)| *i == id) {
