@@ -138,6 +138,14 @@ mod embedded {
         include_bytes!(concat!(env!("OUT_DIR"), "/finance-user.bin"));
 }
 
+/// The directory where the build script compiled the embedded IPADIC: a
+/// lindera dictionary directory, usable with
+/// `Analyzer::builder().dictionary_path(..)` (tests use it to exercise that
+/// path without shipping a second dictionary).
+#[cfg(feature = "embedded-ipadic")]
+#[doc(hidden)]
+pub const BUILT_IPADIC_DIR: &str = concat!(env!("OUT_DIR"), "/ipadic");
+
 /// Where the system dictionary comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum DictionarySource {

@@ -116,3 +116,22 @@ fn user_dictionary_from_the_builder() {
         .build();
     assert!(missing.is_err());
 }
+
+#[test]
+fn external_dictionary_directory() {
+    let a = Analyzer::builder()
+        .dictionary_path(ja_finnews::tokenize::BUILT_IPADIC_DIR)
+        .build()
+        .unwrap();
+    let r = a.analyze("株価が上昇した");
+    let surfaces: Vec<&str> = r.tokens.iter().map(|t| t.text.as_ref()).collect();
+    assert_eq!(surfaces, ["株価", "が", "上昇", "し", "た"]);
+    // Without the embedded finance user dictionary, IPADIC alone splits names.
+    assert_ne!(a.analyze("アリババ").tokens.len(), 1);
+    let err = Analyzer::builder()
+        .dictionary_path("/nonexistent/dictionary")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ja_finnews::ErrorKind::Dictionary);
+    assert!(err.to_string().contains("/nonexistent/dictionary"), "{err}");
+}
