@@ -227,7 +227,7 @@ fn write_model(model: &Model, path: &str, data: &str, docs: usize) -> std::io::R
          # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
          # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
          # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
-         # `w:` content-word base forms (presence).\n\
+         # `w:` content-word base forms and `b:` pairs of neighbouring ones (presence).\n\
          # Source: trained by examples/train_sentiment.rs on {docs} labelled comments ({data}; the\n\
          # Economy Watchers Survey, Cabinet Office of Japan, CC BY 4.0 — the data is not in this repo).\n\
          # The weights are ours. Licence: MIT.\n\

@@ -355,6 +355,19 @@ impl Scorer {
                 key.push_str(if negated { "w:¬" } else { "w:" });
                 key.push_str(lemma);
                 sink(&key, 1.0);
+                // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
+                if let Some(next) = tokens[i + 1..]
+                    .iter()
+                    .take(3)
+                    .find_map(|n| content_lemma(text, n))
+                {
+                    key.clear();
+                    key.push_str("b:");
+                    key.push_str(lemma);
+                    key.push(' ');
+                    key.push_str(next);
+                    sink(&key, 1.0);
+                }
             }
         }
     }
