@@ -514,9 +514,13 @@ fn main() -> ExitCode {
                     .map_err(std::io::Error::other)
                     .and_then(|_| writeln!(out))
             }
-            _ => records
-                .iter()
-                .try_for_each(|(rec, ok)| write(rec, *ok, &mut out)),
+            _ => {
+                // Serialize in parallel too; only the writing is in order.
+                failed |= records.iter().any(|(_, ok)| !ok);
+                let lines: Vec<String> =
+                    records.par_iter().map(|(rec, _)| rec.to_string()).collect();
+                lines.iter().try_for_each(|line| writeln!(out, "{line}"))
+            }
         };
         if result.is_err() {
             return ExitCode::from(1);
