@@ -4,17 +4,39 @@
 //! entities with exact normalized values, and finance-aware sentiment.
 //!
 //! ```
-//! use ja_finnews::Analyzer;
+//! use ja_finnews::{Analyzer, EntityValue, Label};
 //!
 //! let analyzer = Analyzer::new()?;
-//! let text = "アリババの株価が８％上昇した。";
+//! let text = "アリババ（NYSE: BABA）は約530億ドルを投じ、株価が８％上昇した。";
 //! let analysis = analyzer.analyze(text);
-//! let first = &analysis.tokens[0];
-//! assert_eq!(first.text, "アリババ");
-//! assert_eq!(&text[first.span.range()], "アリババ");
-//! assert_eq!(analysis.sentences.len(), 1);
+//!
+//! // Tokens and every other span index the original text, full-width and all.
+//! assert_eq!(analysis.tokens[0].text, "アリババ");
+//! let money = analysis
+//!     .entities
+//!     .iter()
+//!     .find_map(|e| match &e.value {
+//!         EntityValue::Money(m) => Some((e, m)),
+//!         _ => None,
+//!     })
+//!     .unwrap();
+//! assert_eq!(&text[money.0.span.range()], "約530億ドル");
+//! assert_eq!(money.1.amount.as_deref(), Some("53000000000"));
+//! assert_eq!(money.1.currency, "USD");
+//! assert!(money.1.approximate);
+//!
+//! let ticker = analysis.entities.iter().find(|e| e.text == "NYSE: BABA").unwrap();
+//! assert!(matches!(&ticker.value, EntityValue::Ticker(t) if t.mic == "XNYS"));
+//!
+//! // Sentiment comes with the cues that decided it.
+//! assert_eq!(analysis.sentiment.document.label, Label::Positive);
+//! assert!(analysis.sentiment.document.evidence.iter().any(|e| e.text == "上昇"));
 //! # Ok::<(), ja_finnews::Error>(())
 //! ```
+//!
+//! Articles (Markdown with YAML or TOML front matter) go through
+//! [`Article::parse`] and [`Analyzer::analyze_article`]; spans then index the
+//! whole file. [`Analyzer::sentiment_toward`] scores any span (aspect level).
 //!
 //! ## Pipeline
 //! `article` (front matter, Markdown) → `normalize` (width folding with an
