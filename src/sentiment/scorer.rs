@@ -832,6 +832,24 @@ impl Scorer {
                 return d;
             }
         }
+        // Costs by their last character (研究開発費, 為替差損), and prices of
+        // what a company buys (原料価格, 輸入価格).
+        if target.ends_with(['費', '損']) {
+            return -1.0;
+        }
+        const INPUTS: &[&str] = &[
+            "原油",
+            "原料",
+            "原材料",
+            "燃料",
+            "仕入",
+            "輸入",
+            "資材",
+            "調達",
+        ];
+        if target.ends_with("価格") && INPUTS.iter().any(|w| target.contains(w)) {
+            return -1.0;
+        }
         1.0
     }
 
