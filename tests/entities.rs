@@ -197,7 +197,11 @@ fn changes_and_periods() {
     let period = all.iter().find(|e| e["kind"] == "period").unwrap();
     assert_eq!(period["fiscal_year"], 2026);
     assert_eq!(period["period"], "FY");
-    assert_eq!(period["end"], "2026-03");
+    assert_eq!(period["period_end"], "2026-03");
+    assert_eq!(
+        &text[period["start"].as_u64().unwrap() as usize..period["end"].as_u64().unwrap() as usize],
+        "2026年3月期"
+    );
     assert!(
         all.iter()
             .any(|e| e["kind"] == "period" && e["period"] == "Q2")

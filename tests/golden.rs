@@ -13,6 +13,14 @@ fn summary(analyzer: &Analyzer, src: &str) -> Value {
     let a = analyzer.analyze_article(&article);
     for e in &a.entities {
         assert_eq!(&src[e.span.range()], e.text, "entity span");
+        // The flattened JSON keeps `start`/`end` as the byte span: no value
+        // field may shadow them.
+        let j = serde_json::to_value(e).unwrap();
+        let (s, t) = (
+            j["start"].as_u64().unwrap() as usize,
+            j["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&src[s..t], j["text"].as_str().unwrap(), "{j}");
     }
     json!({
         "meta": article.meta(),

@@ -313,9 +313,10 @@ pub struct PeriodValue {
     pub fiscal_year: Option<i32>,
     /// `FY`, `H1`, `H2`, `Q1` … `Q4`.
     pub period: String,
-    /// Year-month the period ends (`2025-03`) when known.
+    /// Year-month the period ends (`2025-03`) when known. (Not `end`: that
+    /// key holds the entity's byte offset in the flattened JSON.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
+    pub period_end: Option<String>,
 }
 
 /// A company mention, linked to the gazetteer when known.

@@ -58,7 +58,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             PeriodValue {
                 fiscal_year: Some(y),
                 period,
-                end,
+                period_end: end,
             }
         } else if let Some(n) = get("nendo").and_then(year) {
             PeriodValue {
@@ -69,13 +69,13 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                     (_, _, Some(_)) => "H2".to_string(),
                     _ => "FY".to_string(),
                 },
-                end: Some(format!("{}-03", n + 1)),
+                period_end: Some(format!("{}-03", n + 1)),
             }
         } else if let Some(q) = get("q").and_then(quarter_digit) {
             PeriodValue {
                 fiscal_year: None,
                 period: format!("Q{q}"),
-                end: None,
+                period_end: None,
             }
         } else if get("h").is_some() || get("hh").is_some() || get("full").is_some() {
             let period = if get("h").is_some() {
@@ -88,7 +88,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             PeriodValue {
                 fiscal_year: None,
                 period: period.to_string(),
-                end: None,
+                period_end: None,
             }
         } else if let (Some(m1), Some(m2)) = (get("m1"), get("m2")) {
             let (Ok(a), Ok(b)) = (m1.parse::<u32>(), m2.parse::<u32>()) else {
@@ -106,7 +106,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             PeriodValue {
                 fiscal_year: calendar_year.map(|y| if b <= 3 { y } else { y + 1 }),
                 period: format!("Q{q}"),
-                end: calendar_year.map(|y| format!("{y}-{b:02}")),
+                period_end: calendar_year.map(|y| format!("{y}-{b:02}")),
             }
         } else {
             continue;
