@@ -44,6 +44,9 @@ pub struct Lexicon {
     pub(crate) cues: FxHashMap<String, Cue>,
     /// Longest entry in bytes, bounding multi-token lookups.
     pub(crate) max_bytes: usize,
+    /// Hashes of every proper prefix of every entry, so a multi-token lookup
+    /// stops as soon as no entry can start with the tokens so far.
+    prefixes: std::collections::HashSet<u64, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
 }
 
 /// Words that say a level is unchanged; they are facts about the data, not
@@ -158,11 +161,21 @@ impl Lexicon {
             lex.cues.insert(w.to_string(), Cue::Flat);
         }
         lex.max_bytes = lex.cues.keys().map(String::len).max().unwrap_or(0);
+        for key in lex.cues.keys() {
+            for (i, _) in key.char_indices().skip(1) {
+                lex.prefixes.insert(crate::hash::fx_hash(&key[..i]));
+            }
+        }
         Ok(lex)
     }
 
     fn add(&mut self, surface: &str, cue: Cue) {
         self.cues.entry(surface.to_string()).or_insert(cue);
+    }
+
+    /// Whether some entry is longer than `prefix` and starts with it.
+    pub fn is_prefix(&self, prefix: &str) -> bool {
+        self.prefixes.contains(&crate::hash::fx_hash(prefix))
     }
 
     /// The cue for a surface or base form.

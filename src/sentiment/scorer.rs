@@ -451,36 +451,43 @@ impl Scorer {
             } else {
                 4.min(end - i)
             };
-            'len: for n in (1..=max_n).rev() {
-                // Tokens must be contiguous, and short enough to be an entry
-                // (base forms differ from surfaces by a few bytes at most).
-                if tokens[i + n - 1].norm.end - tokens[i].norm.start > self.lex.max_bytes + 6
-                    || (i + 1..i + n).any(|k| tokens[k].norm.start != tokens[k - 1].norm.end)
+            // Grow the token run while some entry can still start with it
+            // (tokens must be contiguous; the run is then a slice of text).
+            let mut n_max = 0;
+            while n_max < max_n {
+                let next = i + n_max;
+                if n_max > 0
+                    && (tokens[next].norm.start != tokens[next - 1].norm.end
+                        || !self
+                            .lex
+                            .is_prefix(&text[tokens[i].norm.start..tokens[next - 1].norm.end]))
                 {
-                    continue;
+                    break;
                 }
-                key.clear();
-                for t in &tokens[i..i + n - 1] {
-                    key.push_str(&text[t.norm.range()]);
-                }
+                n_max += 1;
+            }
+            'len: for n in (1..=n_max).rev() {
+                let run_start = tokens[i].norm.start;
                 let last = &tokens[i + n - 1];
-                let prefix_len = key.len();
-                let surface = &text[last.norm.range()];
+                let surface_key = &text[run_start..last.norm.end];
                 let base = last.features[6];
-                for (k, form) in [surface, base].into_iter().enumerate() {
-                    if form == "*" || (k == 1 && base == surface) {
-                        continue;
-                    }
-                    key.truncate(prefix_len);
-                    key.push_str(form);
-                    if let Some(cue) = self.lex.get(&key)
-                        && self.allowed(text, tokens, i, i + n, &key, cue)
+                let base_differs = base != "*" && base != &text[last.norm.range()];
+                if base_differs {
+                    key.clear();
+                    key.push_str(&text[run_start..last.norm.start]);
+                    key.push_str(base);
+                }
+                let forms: [Option<&str>; 2] =
+                    [Some(surface_key), base_differs.then_some(key.as_str())];
+                for form in forms.into_iter().flatten() {
+                    if let Some(cue) = self.lex.get(form)
+                        && self.allowed(text, tokens, i, i + n, form, cue)
                     {
                         found = Some(Match {
                             first: i,
                             last: i + n,
                             cue,
-                            price: PRICE_MOVES.contains(&key.as_str()),
+                            price: PRICE_MOVES.contains(&form),
                         });
                         break 'len;
                     }
