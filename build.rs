@@ -211,9 +211,14 @@ fn add_name(entries: &mut BTreeMap<String, (&'static str, String)>, name: &str) 
     if name.is_ascii() || name.chars().count() < 2 || name.contains([',', '"']) {
         return;
     }
-    entries
-        .entry(name.to_string())
-        .or_insert(("org", String::new()));
+    // A katakana name is its own reading.
+    let katakana = name.chars().all(|c| ('\u{30A1}'..='\u{30FC}').contains(&c));
+    let reading = if katakana {
+        name.to_string()
+    } else {
+        String::new()
+    };
+    entries.entry(name.to_string()).or_insert(("org", reading));
 }
 
 /// Longer entries get lower (better) costs so that a listed compound beats
