@@ -67,3 +67,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Any character-aligned target of any text gets a result; any other
+    /// span gets an error, never a panic.
+    #[test]
+    fn targets_never_panic(input in text_strategy(), a in 0usize..64, b in 0usize..64) {
+        let analyzer = Analyzer::new().unwrap();
+        let bounds: Vec<usize> = input.char_indices().map(|(i, _)| i).chain([input.len()]).collect();
+        let s = bounds[a % bounds.len()];
+        let e = bounds[b % bounds.len()];
+        let (s, e) = (s.min(e), s.max(e));
+        let got = analyzer.sentiment_toward(&input, Span::new(s, e));
+        prop_assert!(got.is_ok());
+        let sentiment = got.unwrap();
+        prop_assert!((-1.0..=1.0).contains(&sentiment.score));
+        for ev in &sentiment.evidence {
+            prop_assert_eq!(&input[ev.span.range()], ev.text.as_str());
+        }
+        prop_assert!(analyzer.sentiment_toward(&input, Span::new(e + 1, e)).is_err());
+    }
+}
