@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 /// Features seen in fewer training documents than this are dropped.
 const MIN_DOCS: usize = 5;
-const EPOCHS: usize = 300;
+const EPOCHS: usize = 600;
 const LEARNING_RATE: f32 = 0.3;
 const L2: f32 = 1e-3;
 
