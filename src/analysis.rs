@@ -194,20 +194,18 @@ impl Analyzer {
         let raw = self.tokenizer.tokenize_normalized(normalized.as_str());
         let map = |s: Span| normalized.span_to_original(s);
         let sentences = split_sentences(normalized.as_str());
-        Ok(targets
+        let norm_targets: Vec<Span> = targets
             .iter()
-            .map(|&target| {
-                let norm_target = to_normalized_span(&normalized, target);
-                self.scorer.toward(
-                    text,
-                    normalized.as_str(),
-                    &raw,
-                    &sentences,
-                    norm_target,
-                    &map,
-                )
-            })
-            .collect())
+            .map(|&t| to_normalized_span(&normalized, t))
+            .collect();
+        Ok(self.scorer.toward_all(
+            text,
+            normalized.as_str(),
+            &raw,
+            &sentences,
+            &norm_targets,
+            &map,
+        ))
     }
 
     /// Named document features of the sentiment calibration layer, for

@@ -51,6 +51,7 @@
 
 pub mod analysis;
 pub mod article;
+mod data;
 pub mod error;
 pub mod extract;
 mod hash;

@@ -130,6 +130,20 @@ fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
         && !matches!(surface, "同" | "当" | "同社" | "当社" | "子会社" | "親会社")
 }
 
+/// A company found by pattern, not in the gazetteer: no id, named as written.
+fn unlisted(ctx: &Context<'_>, span: Span) -> Found {
+    let name = ctx.text[span.range()].to_string();
+    Found {
+        span,
+        value: EntityValue::Company(CompanyValue {
+            id: None,
+            name: name.clone(),
+            matched_alias: name,
+            parent: None,
+        }),
+    }
+}
+
 /// Companies named by the Japanese code convention: the run of name tokens
 /// right before `＜7203＞` / `（7203）` that no company entity covers yet.
 pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut Vec<Found>) {
@@ -166,16 +180,7 @@ pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut V
             continue;
         }
         covered.insert(span);
-        let name = ctx.text[span.range()].to_string();
-        companies.push(Found {
-            span,
-            value: EntityValue::Company(CompanyValue {
-                id: None,
-                name: name.clone(),
-                matched_alias: name,
-                parent: None,
-            }),
-        });
+        companies.push(unlisted(ctx, span));
     }
 }
 
@@ -222,15 +227,6 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
             continue;
         }
         covered.insert(span);
-        let name = ctx.text[span.range()].to_string();
-        out.push(Found {
-            span,
-            value: EntityValue::Company(CompanyValue {
-                id: None,
-                name: name.clone(),
-                matched_alias: name,
-                parent: None,
-            }),
-        });
+        out.push(unlisted(ctx, span));
     }
 }

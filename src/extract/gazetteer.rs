@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::data::{bad_row as bad, rows as data_rows};
 use crate::error::{Error, ErrorKind, Result};
 use crate::normalize::fold_char;
 
@@ -69,17 +70,6 @@ pub struct Gazetteer {
 
 fn fold(s: &str) -> String {
     s.chars().map(|c| fold_char(c).unwrap_or(c)).collect()
-}
-
-fn data_rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(n, l)| (n + 1, l.split('\t').map(str::trim).collect()))
-}
-
-fn bad(file: &str, line: usize, what: &str) -> Error {
-    Error::new(ErrorKind::Dictionary, format!("{file}:{line}: {what}"))
 }
 
 /// Symbol key for ticker lookups: upper case, leading zeros dropped.

@@ -7,7 +7,8 @@
 
 use std::sync::Arc;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::data::{bad_row, rows};
+use crate::error::Result;
 use crate::hash::FxHashMap;
 
 const WEIGHTS: &str = include_str!("../../dictionaries/sentiment/calibration.tsv");
@@ -43,20 +44,8 @@ impl Calibration {
     /// [`ErrorKind::Dictionary`] with the line of a malformed row.
     pub fn parse(text: &str) -> Result<Self> {
         let mut weights = FxHashMap::default();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            let bad = || {
-                Error::new(
-                    ErrorKind::Dictionary,
-                    format!(
-                        "calibration.tsv:{}: expected a feature and 3 weights",
-                        n + 1
-                    ),
-                )
-            };
+        for (line, cols) in rows(text) {
+            let bad = || bad_row("calibration.tsv", line, "expected a feature and 3 weights");
             if cols.len() != 4 {
                 return Err(bad());
             }

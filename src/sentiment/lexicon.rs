@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::data::{bad_row as bad, rows};
+use crate::error::Result;
 use crate::hash::FxHashMap;
 
 const ITEMS: &str = include_str!("../../dictionaries/sentiment/items.tsv");
@@ -70,17 +71,6 @@ const FLAT_WORDS: &[&str] = &[
     "変動がない",
     "変化なし",
 ];
-
-fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(n, l)| (n + 1, l.split('\t').map(str::trim).collect()))
-}
-
-fn bad(file: &str, line: usize, what: &str) -> Error {
-    Error::new(ErrorKind::Dictionary, format!("{file}:{line}: {what}"))
-}
 
 fn number(file: &str, line: usize, s: &str) -> Result<f32> {
     s.parse()

@@ -860,33 +860,58 @@ impl Scorer {
         1.0
     }
 
-    pub(crate) fn toward(
+    /// Sentiment toward each target; cues are matched once per sentence,
+    /// however many targets it holds.
+    pub(crate) fn toward_all(
         &self,
         source: &str,
         text: &str,
         tokens: &[RawToken],
         sentences: &[Span],
+        targets: &[Span],
+        map: &dyn Fn(Span) -> Span,
+    ) -> Vec<Sentiment> {
+        let mut cache: Vec<Option<Vec<Match>>> = vec![None; sentences.len() + 1];
+        targets
+            .iter()
+            .map(|&target| {
+                let k = sentences
+                    .iter()
+                    .position(|s| s.start <= target.start && target.start < s.end.max(s.start + 1))
+                    .unwrap_or(sentences.len());
+                let sentence = sentences
+                    .get(k)
+                    .copied()
+                    .unwrap_or(Span::new(0, text.len()));
+                let (a, b) = Self::token_range(tokens, sentence);
+                let matches = cache[k].get_or_insert_with(|| self.matches(text, tokens, a, b));
+                self.toward(source, text, tokens, (a, b), matches, target, map)
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn toward(
+        &self,
+        source: &str,
+        text: &str,
+        tokens: &[RawToken],
+        (a, b): (usize, usize),
+        matches: &[Match],
         target: Span,
         map: &dyn Fn(Span) -> Span,
     ) -> Sentiment {
-        let sentence = sentences
-            .iter()
-            .copied()
-            .find(|s| s.start <= target.start && target.start < s.end.max(s.start + 1))
-            .unwrap_or(Span::new(0, text.len()));
-        let (a, b) = Self::token_range(tokens, sentence);
         let (t_first, t_last) = Self::token_range(tokens, target);
         let d = self.desirability(text.get(target.range()).unwrap_or(""));
         // Cues inside the target itself (a target such as 売上高の増加) count
         // as after it, so inject the target as an item at its start.
-        let matches = self.matches(text, tokens, a, b);
-        let comp = self.compose(&matches, Some((t_first, t_first, d)));
+        let comp = self.compose(matches, Some((t_first, t_first, d)));
         // The target's clause: from the last boundary before it to the first
         // after it, where a boundary is a contrast or a comma after a
         // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
         // in Japanese, so the last cue after the target in the clause decides.
         let (clause_start, clause_end) =
-            target_clause(text, tokens, &matches, a, b, t_first, t_last);
+            target_clause(text, tokens, matches, a, b, t_first, t_last);
         let in_clause = |c: &&Contribution| c.first >= clause_start && c.first < clause_end;
         let after = comp
             .contributions
