@@ -12,7 +12,7 @@ use crate::normalize::Normalized;
 use crate::sentence::split_sentences;
 use crate::sentiment::{Scorer, Sentiment, SentimentReport};
 use crate::span::{CharCounter, Span};
-use crate::tokenize::{DictionarySource, RawToken, Token, Tokenizer, to_tokens};
+use crate::tokenize::{DictionarySource, Token, Tokenizer, to_tokens};
 
 /// One sentence: where it is and how it reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,21 +191,22 @@ impl Analyzer {
             ));
         }
         let normalized = Normalized::new(text);
-        let raw = self.tokenizer.tokenize_normalized(normalized.as_str());
         let map = |s: Span| normalized.span_to_original(s);
         let sentences = split_sentences(normalized.as_str());
         let norm_targets: Vec<Span> = targets
             .iter()
             .map(|&t| to_normalized_span(&normalized, t))
             .collect();
-        Ok(self.scorer.toward_all(
-            text,
-            normalized.as_str(),
-            &raw,
-            &sentences,
-            &norm_targets,
-            &map,
-        ))
+        Ok(self.tokenizer.with_tokens(normalized.as_str(), |raw| {
+            self.scorer.toward_all(
+                text,
+                normalized.as_str(),
+                raw,
+                &sentences,
+                &norm_targets,
+                &map,
+            )
+        }))
     }
 
     /// Named document features of the sentiment calibration layer, for
@@ -213,10 +214,11 @@ impl Analyzer {
     #[doc(hidden)]
     pub fn document_features(&self, text: &str) -> Vec<(String, f32)> {
         let normalized = Normalized::new(text);
-        let raw = self.tokenizer.tokenize_normalized(normalized.as_str());
         let sentences = split_sentences(normalized.as_str());
-        self.scorer
-            .document_features(normalized.as_str(), &raw, &sentences)
+        self.tokenizer.with_tokens(normalized.as_str(), |raw| {
+            self.scorer
+                .document_features(normalized.as_str(), raw, &sentences)
+        })
     }
 
     /// The pipeline over `plain` (the text to read), whose spans are mapped to
@@ -229,42 +231,42 @@ impl Analyzer {
     ) -> Analysis<'a> {
         let normalized = Normalized::new(plain);
         let text = normalized.as_str();
-        let raw: Vec<RawToken> = self.tokenizer.tokenize_normalized(text);
         let map = |s: Span| to_source(normalized.span_to_original(s));
+        self.tokenizer.with_tokens(text, |raw| {
+            let sentence_spans = split_sentences(text);
+            let entities = self.extractors.extract(text, raw);
+            let report = self
+                .scorer
+                .score(source, text, raw, &sentence_spans, &entities, &map);
 
-        let sentence_spans = split_sentences(text);
-        let entities = self.extractors.extract(text, &raw);
-        let report = self
-            .scorer
-            .score(source, text, &raw, &sentence_spans, &entities, &map);
-
-        let mut chars = CharCounter::new(source);
-        let sentences = sentence_spans
-            .iter()
-            .zip(report.sentences)
-            .map(|(&s, sentiment)| {
-                let span = map(s);
-                Sentence {
-                    span,
-                    char_span: Span::new(
-                        chars.char_offset(span.start),
-                        chars.char_offset(span.end),
-                    ),
-                    sentiment,
-                }
-            })
-            .collect();
-        let tokens = to_tokens(source, &raw, &map);
-        let entities = entities
-            .into_iter()
-            .map(|e| e.into_entity(source, &map))
-            .collect();
-        Analysis {
-            tokens,
-            sentences,
-            entities,
-            sentiment: report.report,
-        }
+            let mut chars = CharCounter::new(source);
+            let sentences = sentence_spans
+                .iter()
+                .zip(report.sentences)
+                .map(|(&s, sentiment)| {
+                    let span = map(s);
+                    Sentence {
+                        span,
+                        char_span: Span::new(
+                            chars.char_offset(span.start),
+                            chars.char_offset(span.end),
+                        ),
+                        sentiment,
+                    }
+                })
+                .collect();
+            let tokens = to_tokens(source, raw, &map);
+            let entities = entities
+                .into_iter()
+                .map(|e| e.into_entity(source, &map))
+                .collect();
+            Analysis {
+                tokens,
+                sentences,
+                entities,
+                sentiment: report.report,
+            }
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! returned as plain data with byte spans into the original input.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -9,6 +10,7 @@ use std::sync::Mutex;
 use lindera::dictionary::{Dictionary, UserDictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
+use lindera::worker::SegmentWorker;
 use lindera_dictionary::builder::DictionaryBuilder;
 use once_cell::sync::OnceCell;
 use serde::{Deserialize, Serialize};
@@ -162,6 +164,43 @@ pub(crate) enum DictionarySource {
 type SegmenterKey = (DictionarySource, Vec<PathBuf>);
 static SEGMENTERS: OnceCell<Mutex<HashMap<SegmenterKey, &'static Segmenter>>> = OnceCell::new();
 
+thread_local! {
+    /// One lindera worker (a reusable Viterbi lattice and scratch buffers)
+    /// per thread and segmenter, keyed by the segmenter's address (segmenters
+    /// are built once and never freed). A fresh lattice per call allocates
+    /// and frees megabytes, which the allocator returns to the OS and
+    /// page-faults back in on the next call.
+    static WORKERS: RefCell<Vec<(usize, SegmentWorker)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Pooled token buffers of at most this many tokens are kept for reuse.
+const MAX_POOLED_TOKENS: usize = 1 << 15;
+
+/// Text goes to lindera in chunks of about this many bytes.
+const CHUNK_BYTES: usize = 4096;
+
+thread_local! {
+    /// Reusable token buffers of this thread (see [`Tokenizer::with_tokens`]).
+    static RAW_BUFFERS: RefCell<Vec<Vec<RawToken>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The end of the chunk starting at `start`: just after the first line break
+/// or 。 at least [`CHUNK_BYTES`] in, or the end of the text.
+fn chunk_end(text: &str, start: usize) -> usize {
+    let mut from = (start + CHUNK_BYTES).min(text.len());
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    text[from..].find(['\n', '。']).map_or(text.len(), |i| {
+        from + i
+            + if text[from + i..].starts_with('\n') {
+                1
+            } else {
+                '。'.len_utf8()
+            }
+    })
+}
+
 /// The tokenizer stage: a shared, immutable segmenter.
 #[derive(Clone, Copy)]
 pub struct Tokenizer {
@@ -204,58 +243,127 @@ impl Tokenizer {
     /// Tokenizes `input` (folding widths first); spans point into `input`.
     pub fn tokenize<'a>(&self, input: &'a str) -> Vec<Token<'a>> {
         let normalized = Normalized::new(input);
-        let raw = self.tokenize_normalized(normalized.as_str());
-        to_tokens(input, &raw, &|s| normalized.span_to_original(s))
+        self.with_tokens(normalized.as_str(), |raw| {
+            to_tokens(input, raw, &|s| normalized.span_to_original(s))
+        })
     }
 
-    /// Tokenizes already-normalized text; spans point into `text`.
-    pub(crate) fn tokenize_normalized(&self, text: &str) -> Vec<RawToken> {
-        if text.is_empty() {
-            return Vec::new();
+    /// Calls `f` with the tokens of already-normalized `text`, in a buffer
+    /// the thread reuses: the pipeline's token list is scratch, and
+    /// allocating a fresh one per document costs page faults, not just
+    /// copies.
+    pub(crate) fn with_tokens<R>(&self, text: &str, f: impl FnOnce(&[RawToken]) -> R) -> R {
+        let mut buffer = RAW_BUFFERS
+            .try_with(|pool| pool.try_borrow_mut().ok()?.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        self.tokenize_into(text, &mut buffer);
+        let result = f(&buffer);
+        buffer.clear();
+        // One huge document should not pin its buffer for the thread's life.
+        if buffer.capacity() <= MAX_POOLED_TOKENS {
+            let _ = RAW_BUFFERS.try_with(|pool| {
+                if let Ok(mut pool) = pool.try_borrow_mut()
+                    && pool.len() < 4
+                {
+                    pool.push(buffer);
+                }
+            });
         }
+        result
+    }
+
+    /// Replaces `out` with the tokens of `text`. The text goes to lindera in
+    /// chunks that end at a line break or 。, both places where lindera
+    /// starts a new lattice anyway, so the tokens are the same as for one
+    /// call, and lindera's own token list stays small.
+    fn tokenize_into(&self, text: &str, out: &mut Vec<RawToken>) {
+        out.clear();
+        let mut start = 0;
+        while start < text.len() {
+            let end = chunk_end(text, start);
+            self.segment_chunk(&text[start..end], start, out);
+            start = end;
+        }
+    }
+
+    /// Appends the tokens of `chunk` (which starts at byte `offset` of the
+    /// text), using the thread's lindera worker for this segmenter.
+    fn segment_chunk(&self, chunk: &str, offset: usize, out: &mut Vec<RawToken>) {
         let segmenter = self.segmenter;
+        let key = std::ptr::from_ref(segmenter) as usize;
+        // A fresh lattice when the thread is shutting down or (never in
+        // practice) already segmenting.
+        let from_worker = WORKERS.try_with(|cell| {
+            let mut workers = cell.try_borrow_mut().ok()?;
+            let i = match workers.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    workers.push((key, segmenter.new_worker()));
+                    workers.len() - 1
+                }
+            };
+            Some(
+                workers[i]
+                    .1
+                    .segment(chunk)
+                    .map(|tokens| self.push_raw(&tokens, offset, out)),
+            )
+        });
+        let done = match from_worker {
+            Ok(Some(result)) => result,
+            _ => segmenter
+                .segment(Cow::Borrowed(chunk))
+                .map(|tokens| self.push_raw(&tokens, offset, out)),
+        };
         // lindera only fails on internal lattice errors; a text it cannot
         // segment is treated as one unknown token rather than dropped.
-        let tokens = match segmenter.segment(Cow::Borrowed(text)) {
-            Ok(tokens) => tokens,
-            Err(_) => {
-                return vec![RawToken {
-                    norm: Span::new(0, text.len()),
-                    features: UNKNOWN_FEATURES,
-                    unknown: true,
-                }];
-            }
-        };
-        tokens
-            .iter()
-            .map(|t| {
-                let id = t.word_id.id() as usize;
-                let unknown = t.word_id.is_unknown();
-                let dictionary: &'static Dictionary = &segmenter.dictionary;
-                let fields = if unknown {
-                    dictionary.unknown_word_details_iter(id)
-                } else if t.word_id.is_system() {
-                    dictionary.word_details_iter(id)
-                } else {
-                    match &segmenter.user_dictionary {
-                        Some(user) => {
-                            let user: &'static UserDictionary = user;
-                            user.word_details_iter(id)
-                        }
-                        None => dictionary.unknown_word_details_iter(0),
+        if done.is_err() {
+            out.push(RawToken {
+                norm: Span::new(offset, offset + chunk.len()),
+                features: UNKNOWN_FEATURES,
+                unknown: true,
+            });
+        }
+    }
+
+    /// Appends our plain-data tokens for lindera's, with features read from
+    /// the shared ('static) dictionaries.
+    fn push_raw(
+        &self,
+        tokens: &[lindera::token::Token<'_>],
+        offset: usize,
+        out: &mut Vec<RawToken>,
+    ) {
+        let segmenter = self.segmenter;
+        out.extend(tokens.iter().map(|t| {
+            let id = t.word_id.id() as usize;
+            let unknown = t.word_id.is_unknown();
+            let dictionary: &'static Dictionary = &segmenter.dictionary;
+            let fields = if unknown {
+                dictionary.unknown_word_details_iter(id)
+            } else if t.word_id.is_system() {
+                dictionary.word_details_iter(id)
+            } else {
+                match &segmenter.user_dictionary {
+                    Some(user) => {
+                        let user: &'static UserDictionary = user;
+                        user.word_details_iter(id)
                     }
-                };
-                let mut features = ["*"; 9];
-                for (slot, value) in features.iter_mut().zip(fields) {
-                    *slot = value;
+                    None => dictionary.unknown_word_details_iter(0),
                 }
-                RawToken {
-                    norm: Span::new(t.byte_start, t.byte_end),
-                    features,
-                    unknown,
-                }
-            })
-            .collect()
+            };
+            let mut features = ["*"; 9];
+            for (slot, value) in features.iter_mut().zip(fields) {
+                *slot = value;
+            }
+            RawToken {
+                norm: Span::new(offset + t.byte_start, offset + t.byte_end),
+                features,
+                unknown,
+            }
+        }));
     }
 
     /// Plain lindera segmentation with the same dictionaries, returning the

@@ -135,3 +135,33 @@ fn external_dictionary_directory() {
     assert_eq!(err.kind(), ja_finnews::ErrorKind::Dictionary);
     assert!(err.to_string().contains("/nonexistent/dictionary"), "{err}");
 }
+
+#[test]
+fn long_texts_tokenize_as_one_lattice_would() {
+    // Long text is segmented in chunks; the tokens must be the ones plain
+    // lindera gives for the whole text, with contiguous spans across chunk
+    // ends (lines without 。 and a very long line included).
+    let line = "トヨタ自動車の営業利益は前年比12%増の5兆円となり、株価は上昇した。";
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(line);
+        if i % 7 == 0 {
+            text.push('\n');
+        }
+        if i % 50 == 0 {
+            text.push_str(&"あ".repeat(2000));
+        }
+    }
+    let tokenizer = Tokenizer::new().unwrap();
+    let tokens = tokenizer.tokenize(&text);
+    assert!(text.len() > 50_000);
+    assert_eq!(tokens.len(), tokenizer.raw_segment_count(&text));
+    let mut covered = 0;
+    for t in &tokens {
+        assert_eq!(&text[t.span.range()], t.text);
+        // Only the line breaks lindera drops lie between tokens.
+        assert!(text[covered..t.span.start].chars().all(char::is_whitespace));
+        covered = t.span.end;
+    }
+    assert_eq!(covered, text.trim_end().len());
+}

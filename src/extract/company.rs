@@ -87,9 +87,7 @@ pub(crate) fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
 
 pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
-    for m in g.company_automaton.find_iter(text) {
-        let (start, end) = (m.start(), m.end());
-        let alias_index = m.pattern().as_usize();
+    for (start, end, alias_index) in g.company_automaton.find_iter(text) {
         let (company_index, alias) = &g.company_aliases[alias_index];
         let ascii = alias.is_ascii();
         let ok = if ascii {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::data::{bad_row as bad, rows as data_rows};
 use crate::error::{Error, ErrorKind, Result};
@@ -45,22 +45,86 @@ pub struct Exchange {
     pub mic: String,
 }
 
+/// Leftmost-longest matching of many names in one pass: a character-wise
+/// double-array Aho-Corasick automaton (daachorse, the automaton lindera
+/// itself uses). Japanese names share their first bytes (every katakana
+/// starts with 0xE3), which defeats byte-wise prefilters; walking characters
+/// keeps the automaton small and the scan fast.
+pub(crate) struct NameAutomaton {
+    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+}
+
+impl std::fmt::Debug for NameAutomaton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NameAutomaton")
+            .field(
+                "bytes",
+                &self.automaton.as_ref().map_or(0, |a| a.heap_bytes()),
+            )
+            .finish()
+    }
+}
+
+impl NameAutomaton {
+    /// An automaton whose matches report the index of the pattern in
+    /// `patterns`; a repeated pattern reports its first index.
+    fn new(patterns: impl IntoIterator<Item = String>, what: &str) -> Result<Self> {
+        let mut seen = HashMap::new();
+        for (i, p) in patterns.into_iter().enumerate() {
+            let i = u32::try_from(i)
+                .map_err(|_| Error::new(ErrorKind::Dictionary, format!("too many {what} names")))?;
+            if !p.is_empty() {
+                seen.entry(p).or_insert(i);
+            }
+        }
+        let mut unique: Vec<(String, u32)> = seen.into_iter().collect();
+        unique.sort_by_key(|(_, i)| *i);
+        let automaton = if unique.is_empty() {
+            None
+        } else {
+            Some(
+                CharwiseDoubleArrayAhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build_with_values(unique)
+                    .map_err(|e| {
+                        Error::new(
+                            ErrorKind::Dictionary,
+                            format!("building the {what} automaton: {e}"),
+                        )
+                    })?,
+            )
+        };
+        Ok(NameAutomaton { automaton })
+    }
+
+    /// Non-overlapping leftmost-longest matches as `(start, end, pattern)`.
+    pub(crate) fn find_iter<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        self.automaton.iter().flat_map(move |a| {
+            a.leftmost_find_iter(text)
+                .map(|m| (m.start(), m.end(), m.value() as usize))
+        })
+    }
+}
+
 /// All gazetteer data with its automata.
 #[derive(Debug)]
 pub struct Gazetteer {
     pub(crate) companies: Vec<Company>,
     /// Company aliases: pattern i → (company index, alias as listed).
     pub(crate) company_aliases: Vec<(usize, String)>,
-    pub(crate) company_automaton: AhoCorasick,
+    pub(crate) company_automaton: NameAutomaton,
     pub(crate) families: Vec<ModelFamily>,
     /// Model prefixes: pattern i → family index.
     pub(crate) model_prefixes: Vec<usize>,
-    pub(crate) model_automaton: AhoCorasick,
+    pub(crate) model_automaton: NameAutomaton,
     pub(crate) exchanges: Vec<Exchange>,
     /// Folded exchange prefix → exchange index.
     pub(crate) exchange_prefixes: Vec<(String, usize)>,
     /// One automaton over all exchange prefixes (pattern i = prefix i).
-    pub(crate) exchange_automaton: AhoCorasick,
+    pub(crate) exchange_automaton: NameAutomaton,
     /// Vendor suffix (`T`, `HK`) → exchange index.
     pub(crate) exchange_suffixes: HashMap<String, usize>,
     /// `(exchange code, symbol without leading zeros)` → company index.
@@ -171,24 +235,11 @@ impl Gazetteer {
             }
         }
 
-        let company_automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(company_aliases.iter().map(|(_, a)| fold(a)))
-            .map_err(|e| {
-                Error::with_source(ErrorKind::Dictionary, "building the company automaton", e)
-            })?;
-        let exchange_automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(exchange_prefixes.iter().map(|(p, _)| p))
-            .map_err(|e| {
-                Error::with_source(ErrorKind::Dictionary, "building the exchange automaton", e)
-            })?;
-        let model_automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&prefixes)
-            .map_err(|e| {
-                Error::with_source(ErrorKind::Dictionary, "building the model automaton", e)
-            })?;
+        let company_automaton =
+            NameAutomaton::new(company_aliases.iter().map(|(_, a)| fold(a)), "company")?;
+        let exchange_automaton =
+            NameAutomaton::new(exchange_prefixes.iter().map(|(p, _)| p.clone()), "exchange")?;
+        let model_automaton = NameAutomaton::new(prefixes, "model")?;
         Ok(Gazetteer {
             companies,
             company_aliases,

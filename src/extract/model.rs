@@ -109,10 +109,8 @@ fn word_end(text: &str, from: usize) -> usize {
 
 pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
-    for m in g.model_automaton.find_iter(text) {
-        let start = m.start();
-        let prefix_end = m.end();
-        let family = &g.families[g.model_prefixes[m.pattern().as_usize()]];
+    for (start, prefix_end, pattern) in g.model_automaton.find_iter(text) {
+        let family = &g.families[g.model_prefixes[pattern]];
         let prefix = &text[start..prefix_end];
         let prefix_ascii = prefix.is_ascii();
         // Not inside a longer ASCII word (`Geminis`, `pro3`); a prefix that

@@ -11,11 +11,11 @@ use crate::span::Span;
 
 static PERIOD: Lazy<Regex> = Lazy::new(|| {
     Regex::new(concat!(
-        r"(?:(?P<fy>\d{4}|\d{2})年(?P<fm>\d{1,2})月期|(?P<nendo>\d{4})年度)",
-        r"(?:\s*(?:第(?P<q1>[1-4一二三四])四半期|(?P<h1>上期|上半期|中間期|第2四半期累計)|(?P<h2>下期|下半期)|(?P<full1>通期)))?",
+        r"(?:(?P<fy>[0-9]{4}|[0-9]{2})年(?P<fm>[0-9]{1,2})月期|(?P<nendo>[0-9]{4})年度)",
+        r"(?:[ \t\n]*(?:第(?P<q1>[1-4一二三四])四半期|(?P<h1>上期|上半期|中間期|第2四半期累計)|(?P<h2>下期|下半期)|(?P<full1>通期)))?",
         r"|第(?P<q>[1-4一二三四])四半期",
         r"|(?P<h>上期|上半期|中間期)|(?P<hh>下期|下半期)|(?P<full>通期)",
-        r"|(?:(?P<my>\d{4})年)?(?P<m1>\d{1,2})[～〜~\-](?P<m2>\d{1,2})月期",
+        r"|(?:(?P<my>[0-9]{4})年)?(?P<m1>[0-9]{1,2})[～〜~\-](?P<m2>[0-9]{1,2})月期",
     ))
     .expect("valid regex")
 });
@@ -35,9 +35,39 @@ fn year(s: &str) -> Option<i32> {
     Some(if y < 100 { 2000 + y } else { y })
 }
 
+/// Every period names 期 or 年度, and starts at most this many bytes before
+/// one: the regex only runs near those anchors.
+const MAX_LEAD: usize = 24;
+
+/// The next match of [`PERIOD`] at or after `from`: the leftmost match, as
+/// a scan of the whole text would find, without scanning text far from any
+/// 期 or 年度.
+fn next_period(text: &str, from: usize) -> Option<regex::Captures<'_>> {
+    let anchor = from + text[from..].find(['期', '度'])?;
+    let mut start = anchor.saturating_sub(MAX_LEAD).max(from);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    PERIOD.captures_at(text, start)
+}
+
 pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
-    for caps in PERIOD.captures_iter(ctx.text) {
-        let Some(all) = caps.get(0) else { continue };
+    let mut from = 0;
+    while let Some(caps) = next_period(ctx.text, from) {
+        let Some(all) = caps.get(0) else { break };
+        // A match is never empty; step past it (or one character).
+        from = if all.end() > all.start() {
+            all.end()
+        } else {
+            all.end()
+                + ctx.text[all.end()..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8)
+        };
+        if from > ctx.text.len() {
+            break;
+        }
         let get = |name: &str| caps.name(name).map(|m| m.as_str());
         let value = if let (Some(fy), Some(fm)) = (get("fy"), get("fm")) {
             let (Some(y), Ok(m)) = (year(fy), fm.parse::<u32>()) else {

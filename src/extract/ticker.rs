@@ -108,11 +108,9 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
     let mut taken = SpanSet::new();
 
     // Exchange-prefixed.
-    for m in g.exchange_automaton.find_iter(text) {
-        let (prefix, exchange) = &g.exchange_prefixes[m.pattern().as_usize()];
+    for (start, from, pattern) in g.exchange_automaton.find_iter(text) {
+        let (prefix, exchange) = &g.exchange_prefixes[pattern];
         {
-            let start = m.start();
-            let from = m.end();
             if prefix.is_ascii()
                 && text[..start]
                     .chars()
