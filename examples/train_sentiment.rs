@@ -1,22 +1,31 @@
-//! Trains the document-sentiment calibration layer
-//! (`dictionaries/sentiment/calibration.tsv`): multinomial logistic
-//! regression over the rule scorer's composition features and content-word
-//! base forms, by deterministic full-batch gradient descent.
+//! Trains the sentiment calibration layers: multinomial logistic regression
+//! over the rule scorer's composition features and content-word base forms,
+//! by deterministic full-batch gradient descent.
 //!
 //! ```text
 //! cargo run --release --example train_sentiment -- DATA.jsonl [--out FILE] [--check OTHER.jsonl]
+//! cargo run --release --example train_sentiment -- --targets DATA.jsonl [--out FILE] [--check OTHER.jsonl]
 //! ```
-//! DATA is JSONL with `text` and `label` (positive/negative/neutral) and an
-//! `id` whose second `-`-separated field names the month (`current-202301-0000`):
-//! before training on everything, it reports month-by-month held-out figures
-//! against the rules alone. The training data is never written anywhere.
+//! Documents (`dictionaries/sentiment/calibration.tsv`): DATA is JSONL with
+//! `text` and `label` (positive/negative/neutral) and an `id` whose second
+//! `-`-separated field names the month (`current-202301-0000`); held-out
+//! figures are month by month.
+//!
+//! Targets (`dictionaries/sentiment/target_calibration.tsv`): DATA is JSONL in
+//! the chABSA layout, `text`, `doc_id` and `opinions` with character offsets
+//! `from`/`to` and a `polarity`; held-out figures are over five folds of
+//! whole documents. A `--check` file for targets is JSONL with `text` and
+//! `targets: [{text, label}]` (the first occurrence of each target text).
+//!
+//! Before training on everything, it reports held-out figures against the
+//! rules alone. The training data is never written anywhere.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use ja_finnews::Analyzer;
-use ja_finnews::sentiment::NEUTRAL_BAND;
 use ja_finnews::sentiment::calibration::{CLASSES, softmax};
+use ja_finnews::sentiment::{NEUTRAL_BAND, TARGET_BAND};
+use ja_finnews::{Analyzer, Span};
 use rayon::prelude::*;
 
 /// Features seen in fewer training documents than this are dropped.
@@ -25,10 +34,21 @@ const EPOCHS: usize = 600;
 const LEARNING_RATE: f32 = 0.3;
 const L2: f32 = 1e-3;
 
+/// What is being labelled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Documents,
+    Targets,
+}
+
+/// One labelled example: a document, or one target of a sentence.
 struct Doc {
+    /// Held-out group: the month of a comment, the document of a target.
     month: String,
     label: usize,
     features: Vec<(String, f32)>,
+    /// What to show for a mistake (`--errors`): the text, and the target.
+    shown: String,
 }
 
 fn class_of(label: &str) -> Option<usize> {
@@ -58,15 +78,88 @@ fn load(analyzer: &Analyzer, path: &str) -> Result<Vec<Doc>, String> {
                 month,
                 label,
                 features: analyzer.document_features(text),
+                shown: text.to_string(),
             })
         })
         .collect()
 }
 
+/// Byte offset of character `char_index` of `text` (the end for one past it).
+fn byte_offset(text: &str, char_index: usize) -> Option<usize> {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .nth(char_index)
+}
+
+/// Targets of chABSA-layout JSONL (`opinions` with character offsets), or of
+/// our layout (`targets: [{text, label}]`, first occurrence).
+fn load_targets(analyzer: &Analyzer, path: &str) -> Result<Vec<Doc>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("{path}: {e}")))
+        .collect::<Result<_, _>>()?;
+    let per_row: Vec<Vec<Doc>> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let text = r["text"].as_str().ok_or("missing text")?;
+            let group = r["doc_id"]
+                .as_str()
+                .map_or_else(|| format!("row{n}"), str::to_string);
+            let mut spans = Vec::new();
+            let mut labels = Vec::new();
+            if let Some(ops) = r["opinions"].as_array() {
+                for o in ops {
+                    let (Some(from), Some(to)) = (o["from"].as_u64(), o["to"].as_u64()) else {
+                        return Err(format!("{path}: opinion without from/to"));
+                    };
+                    let (Some(a), Some(b)) = (
+                        byte_offset(text, from as usize),
+                        byte_offset(text, to as usize),
+                    ) else {
+                        return Err(format!("{path}: offsets out of range"));
+                    };
+                    spans.push(Span::new(a, b));
+                    labels.push(o["polarity"].as_str().and_then(class_of));
+                }
+            } else if let Some(ts) = r["targets"].as_array() {
+                for t in ts {
+                    let target = t["text"].as_str().ok_or("target without text")?;
+                    let a = text
+                        .find(target)
+                        .ok_or_else(|| format!("{path}: target {target} not in text"))?;
+                    spans.push(Span::new(a, a + target.len()));
+                    labels.push(t["label"].as_str().and_then(class_of));
+                }
+            }
+            let features = analyzer
+                .target_features(text, &spans)
+                .map_err(|e| format!("{path}: {e}"))?;
+            Ok(features
+                .into_iter()
+                .zip(labels)
+                .zip(&spans)
+                .filter_map(|((features, label), span)| {
+                    Some(Doc {
+                        month: group.clone(),
+                        label: label?,
+                        features,
+                        shown: format!("[{}] {text}", &text[span.range()]),
+                    })
+                })
+                .collect())
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(per_row.into_iter().flatten().collect())
+}
+
 /// A trained model: feature → weights per class.
 type Model = HashMap<String, [f32; 3]>;
 
-fn train(docs: &[&Doc]) -> Model {
+fn train(docs: &[&Doc], mode: Mode) -> Model {
     let mut df: HashMap<&str, usize> = HashMap::new();
     for d in docs {
         for (name, _) in &d.features {
@@ -77,9 +170,18 @@ fn train(docs: &[&Doc]) -> Model {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(MIN_DOCS);
+    // DROP=t:,p: leaves feature families out (for trying feature sets).
+    let drop: Vec<String> = std::env::var("DROP")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     let mut names: Vec<&str> = df
         .iter()
         .filter(|(_, n)| **n >= min_docs)
+        .filter(|(k, _)| {
+            !drop
+                .iter()
+                .any(|p| !p.is_empty() && k.starts_with(p.as_str()))
+        })
         .map(|(k, _)| *k)
         .collect();
     names.sort_unstable();
@@ -98,7 +200,11 @@ fn train(docs: &[&Doc]) -> Model {
     for d in docs {
         counts[d.label] += 1;
     }
-    let class_weight = counts.map(|c| docs.len() as f32 / (3.0 * c.max(1) as f32));
+    // Targets are scored by accuracy and are rarely neutral: plain weights.
+    let class_weight = match mode {
+        Mode::Documents => counts.map(|c| docs.len() as f32 / (3.0 * c.max(1) as f32)),
+        Mode::Targets => [1.0; 3],
+    };
     let mut w = vec![[0.0f32; 3]; names.len()];
     let mut g2 = vec![[1e-8f32; 3]; names.len()];
     let n = docs.len() as f32;
@@ -139,17 +245,23 @@ fn train(docs: &[&Doc]) -> Model {
         .collect()
 }
 
-fn predict(model: &Model, d: &Doc) -> usize {
-    // The same gate as the library: no rule cue at all → the rules' answer.
-    if !d
-        .features
-        .iter()
-        .any(|(n, _)| n.starts_with("c+:") || n.starts_with("c-:"))
+fn predict(model: &Model, d: &Doc, mode: Mode) -> usize {
+    // The same gates as the library: a question is the rules' call, and
+    // so is a document with no rule cue at all, or a target the rules see
+    // as neutral.
+    if mode == Mode::Targets && (feature(d, "question") > 0.0 || feature(d, "r:0") > 0.0) {
+        return rules_label(d, mode);
+    }
+    if mode == Mode::Documents
+        && !d
+            .features
+            .iter()
+            .any(|(n, _)| n.starts_with("c+:") || n.starts_with("c-:"))
     {
-        return rules_label(d);
+        return rules_label(d, mode);
     }
     // And a question is neutral, as in the rules.
-    if feature(d, "question") > 0.0 {
+    if mode == Mode::Documents && feature(d, "question") > 0.0 {
         return 2;
     }
     let mut logits = [0.0f32; 3];
@@ -172,15 +284,15 @@ fn feature(d: &Doc, name: &str) -> f32 {
         .map_or(0.0, |(_, v)| *v)
 }
 
-fn rules_label(d: &Doc) -> usize {
-    let s = d
-        .features
-        .iter()
-        .find(|(n, _)| n == "rule_squash")
-        .map_or(0.0, |(_, v)| *v);
-    if s >= NEUTRAL_BAND {
+fn rules_label(d: &Doc, mode: Mode) -> usize {
+    let (name, band) = match mode {
+        Mode::Documents => ("rule_squash", NEUTRAL_BAND),
+        Mode::Targets => ("rule", TARGET_BAND),
+    };
+    let s = feature(d, name);
+    if s >= band {
         0
-    } else if s <= -NEUTRAL_BAND {
+    } else if s <= -band {
         1
     } else {
         2
@@ -215,28 +327,67 @@ fn report(name: &str, pairs: &[(usize, usize)]) {
     );
 }
 
-fn write_model(model: &Model, path: &str, data: &str, docs: usize) -> std::io::Result<()> {
+fn write_model(
+    model: &Model,
+    path: &str,
+    data: &str,
+    docs: usize,
+    mode: Mode,
+) -> std::io::Result<()> {
     let mut rows: Vec<(&String, &[f32; 3])> = model
         .iter()
         .filter(|(_, w)| w.iter().any(|x| x.abs() >= 0.01))
         .collect();
     rows.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
-    out.push_str(&format!(
-        "# ja-finnews: calibration weights for document sentiment (multinomial logistic regression).\n\
-         # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
-         # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
-         # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
-         # `w:` content-word base forms and `b:` pairs of neighbouring ones (presence).\n\
-         # Source: trained by examples/train_sentiment.rs on {docs} labelled comments ({data}; the\n\
-         # Economy Watchers Survey, Cabinet Office of Japan, CC BY 4.0 — the data is not in this repo).\n\
-         # The weights are ours. Licence: MIT.\n\
-         # Regenerate: cargo run --release --example train_sentiment -- <economy_watchers_dev.jsonl> --out {path}\n"
-    ));
+    out.push_str(&match mode {
+        Mode::Documents => format!(
+            "# ja-finnews: calibration weights for document sentiment (multinomial logistic regression).\n\
+             # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
+             # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
+             # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
+             # `w:` content-word base forms and `b:` pairs of neighbouring ones (presence).\n\
+             # Source: trained by examples/train_sentiment.rs on {docs} labelled comments ({data}; the\n\
+             # Economy Watchers Survey, Cabinet Office of Japan, CC BY 4.0 — the data is not in this repo).\n\
+             # The weights are ours. Licence: MIT.\n\
+             # Regenerate: cargo run --release --example train_sentiment -- <economy_watchers_dev.jsonl> --out {path}\n"
+        ),
+        Mode::Targets => format!(
+            "# ja-finnews: calibration weights for target sentiment (multinomial logistic regression).\n\
+             # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rules'\n\
+             # target score (`rule`, `r:` its sign, `rc:` the deciding rule), `d:` the target's\n\
+             # desirability, `t:` its head word, `pp:` the particle after it, `c:`/`cb:` rule cues of its\n\
+             # clause after/before it, `a:`/`n:` words of its clause after it and the first of them, `p:`\n\
+             # words before it, `s:` the sentence's last two words (a:/n:/s: crossed with desirability, `¬`\n\
+             # when negated), `last_clause`, `question`.\n\
+             # Source: trained by examples/train_sentiment.rs on {docs} labelled targets ({data}; chABSA,\n\
+             # TIS Inc., CC BY 4.0 — the data is not in this repo). The weights are ours. Licence: MIT.\n\
+             # Regenerate: cargo run --release --example train_sentiment -- --targets <chabsa_dev.jsonl> --out {path}\n"
+        ),
+    });
     for (name, w) in rows {
         out.push_str(&format!("{name}\t{:.4}\t{:.4}\t{:.4}\n", w[0], w[1], w[2]));
     }
     std::fs::write(path, out)
+}
+
+/// Held-out groups: months of comments as they are; documents of targets
+/// dealt round-robin into five folds (in sorted order, so deterministic).
+fn folds(docs: &[Doc], mode: Mode) -> Vec<String> {
+    let mut groups: Vec<&str> = docs.iter().map(|d| d.month.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    match mode {
+        Mode::Documents => groups.into_iter().map(str::to_string).collect(),
+        Mode::Targets => (0..5.min(groups.len())).map(|k| k.to_string()).collect(),
+    }
+}
+
+fn fold_of(doc: &Doc, groups: &[&str], mode: Mode) -> String {
+    match mode {
+        Mode::Documents => doc.month.clone(),
+        Mode::Targets => (groups.binary_search(&doc.month.as_str()).unwrap_or(0) % 5).to_string(),
+    }
 }
 
 fn main() -> ExitCode {
@@ -244,16 +395,22 @@ fn main() -> ExitCode {
     let mut data = None;
     let mut out = None;
     let mut check = Vec::new();
+    let mut mode = Mode::Documents;
+    let mut show_errors = 0usize;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => out = it.next().cloned(),
             "--check" => check.extend(it.next().cloned()),
+            "--targets" => mode = Mode::Targets,
+            "--errors" => show_errors = it.next().and_then(|n| n.parse().ok()).unwrap_or(20),
             _ => data = Some(a.clone()),
         }
     }
     let Some(data) = data else {
-        eprintln!("usage: train_sentiment DATA.jsonl [--out FILE] [--check OTHER.jsonl]");
+        eprintln!(
+            "usage: train_sentiment [--targets] DATA.jsonl [--out FILE] [--check OTHER.jsonl] [--errors N]"
+        );
         return ExitCode::from(2);
     };
     let analyzer = match Analyzer::builder().rules_only_sentiment().build() {
@@ -263,58 +420,87 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let docs = match load(&analyzer, &data) {
+    let loader = |path: &str| match mode {
+        Mode::Documents => load(&analyzer, path),
+        Mode::Targets => load_targets(&analyzer, path),
+    };
+    let docs = match loader(&data) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
     };
-    let mut months: Vec<&str> = docs.iter().map(|d| d.month.as_str()).collect();
-    months.sort_unstable();
-    months.dedup();
-    println!("{} documents, {} months", docs.len(), months.len());
-    // Held-out months: train on the others, predict the month.
-    let held_out: Vec<Vec<(usize, usize, usize)>> = months
+    let mut groups: Vec<&str> = docs.iter().map(|d| d.month.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let folds = folds(&docs, mode);
+    let fold: Vec<String> = docs.iter().map(|d| fold_of(d, &groups, mode)).collect();
+    println!(
+        "{} examples, {} groups, {} held-out folds",
+        docs.len(),
+        groups.len(),
+        folds.len()
+    );
+    // Held-out folds: train on the others, predict the fold.
+    let held_out: Vec<Vec<(usize, usize, usize, &Doc)>> = folds
         .par_iter()
-        .map(|m| {
-            let train_docs: Vec<&Doc> = docs.iter().filter(|d| d.month != *m).collect();
-            let model = train(&train_docs);
+        .map(|f| {
+            let train_docs: Vec<&Doc> = docs
+                .iter()
+                .zip(&fold)
+                .filter(|(_, g)| *g != f)
+                .map(|(d, _)| d)
+                .collect();
+            let model = train(&train_docs, mode);
             docs.iter()
-                .filter(|d| d.month == *m)
-                .map(|d| (d.label, predict(&model, d), rules_label(d)))
+                .zip(&fold)
+                .filter(|(_, g)| *g == f)
+                .map(|(d, _)| (d.label, predict(&model, d, mode), rules_label(d, mode), d))
                 .collect()
         })
         .collect();
-    let all: Vec<(usize, usize, usize)> = held_out.into_iter().flatten().collect();
-    if months.len() > 1 {
+    let all: Vec<(usize, usize, usize, &Doc)> = held_out.into_iter().flatten().collect();
+    for (g, p, _, d) in all.iter().filter(|x| x.0 != x.1).take(show_errors) {
+        println!("  {} → {}: {}", CLASSES[*g], CLASSES[*p], d.shown);
+    }
+    if folds.len() > 1 {
         report(
-            "rules, all months",
-            &all.iter().map(|&(g, _, r)| (g, r)).collect::<Vec<_>>(),
+            "rules, all folds",
+            &all.iter().map(|&(g, _, r, _)| (g, r)).collect::<Vec<_>>(),
         );
         report(
-            "calibrated, held-out months",
-            &all.iter().map(|&(g, p, _)| (g, p)).collect::<Vec<_>>(),
+            "calibrated, held-out folds",
+            &all.iter().map(|&(g, p, _, _)| (g, p)).collect::<Vec<_>>(),
         );
     }
-    let model = train(&docs.iter().collect::<Vec<_>>());
+    let model = train(&docs.iter().collect::<Vec<_>>(), mode);
     for path in &check {
-        match load(&analyzer, path) {
+        match loader(path) {
             Ok(other) => {
                 report(
                     &format!("rules on {path}"),
                     &other
                         .iter()
-                        .map(|d| (d.label, rules_label(d)))
+                        .map(|d| (d.label, rules_label(d, mode)))
                         .collect::<Vec<_>>(),
                 );
                 report(
                     &format!("calibrated on {path}"),
                     &other
                         .iter()
-                        .map(|d| (d.label, predict(&model, d)))
+                        .map(|d| (d.label, predict(&model, d, mode)))
                         .collect::<Vec<_>>(),
                 );
+                for d in other.iter().take(show_errors) {
+                    let (r, p) = (rules_label(d, mode), predict(&model, d, mode));
+                    if r != d.label || p != d.label {
+                        println!(
+                            "  gold {} rules {} calibrated {}: {}",
+                            CLASSES[d.label], CLASSES[r], CLASSES[p], d.shown
+                        );
+                    }
+                }
             }
             Err(e) => eprintln!("error: {e}"),
         }
@@ -323,7 +509,7 @@ fn main() -> ExitCode {
         let name = std::path::Path::new(&data)
             .file_name()
             .map_or(data.clone(), |n| n.to_string_lossy().into_owned());
-        if let Err(e) = write_model(&model, &out, &name, docs.len()) {
+        if let Err(e) = write_model(&model, &out, &name, docs.len(), mode) {
             eprintln!("error: writing {out}: {e}");
             return ExitCode::from(1);
         }

@@ -176,20 +176,7 @@ impl Analyzer {
     /// [`ErrorKind::Input`] when any target is out of bounds or not on
     /// character boundaries.
     pub fn sentiment_toward_all(&self, text: &str, targets: &[Span]) -> Result<Vec<Sentiment>> {
-        if let Some(bad) = targets
-            .iter()
-            .find(|t| t.start > t.end || text.get(t.range()).is_none())
-        {
-            return Err(Error::new(
-                ErrorKind::Input,
-                format!(
-                    "target {}..{} is not a character-aligned span of a {}-byte text",
-                    bad.start,
-                    bad.end,
-                    text.len()
-                ),
-            ));
-        }
+        check_targets(text, targets)?;
         let normalized = Normalized::new(text);
         let map = |s: Span| normalized.span_to_original(s);
         let sentences = split_sentences(normalized.as_str());
@@ -206,6 +193,26 @@ impl Analyzer {
                 &norm_targets,
                 &map,
             )
+        }))
+    }
+
+    /// Named features of each target for the target calibration layer, for
+    /// training it (`examples/train_sentiment.rs --targets`).
+    ///
+    /// # Errors
+    /// As [`Analyzer::sentiment_toward_all`].
+    #[doc(hidden)]
+    pub fn target_features(&self, text: &str, targets: &[Span]) -> Result<Vec<Vec<(String, f32)>>> {
+        check_targets(text, targets)?;
+        let normalized = Normalized::new(text);
+        let sentences = split_sentences(normalized.as_str());
+        let norm_targets: Vec<Span> = targets
+            .iter()
+            .map(|&t| to_normalized_span(&normalized, t))
+            .collect();
+        Ok(self.tokenizer.with_tokens(normalized.as_str(), |raw| {
+            self.scorer
+                .target_features(normalized.as_str(), raw, &sentences, &norm_targets)
         }))
     }
 
@@ -267,6 +274,26 @@ impl Analyzer {
                 sentiment: report.report,
             }
         })
+    }
+}
+
+/// An [`ErrorKind::Input`] error for the first target that is out of bounds
+/// or not on character boundaries.
+fn check_targets(text: &str, targets: &[Span]) -> Result<()> {
+    match targets
+        .iter()
+        .find(|t| t.start > t.end || text.get(t.range()).is_none())
+    {
+        Some(bad) => Err(Error::new(
+            ErrorKind::Input,
+            format!(
+                "target {}..{} is not a character-aligned span of a {}-byte text",
+                bad.start,
+                bad.end,
+                text.len()
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -118,6 +118,20 @@ fn targets_take_the_clause_around_them() {
         .sentiment_toward(text2, Span::new(s, s + "営業損失".len()))
         .unwrap();
     assert_eq!(t.label, Label::Negative);
+    // The movement at the end of the clause is the target's, however far:
+    // a loss that shrank is good news.
+    let text3 = "朝凪化学の営業損失は18億円と、前年同期の42億円から大きく縮小した。";
+    let s = text3.find("営業損失").unwrap();
+    let t = a
+        .sentiment_toward(text3, Span::new(s, s + "営業損失".len()))
+        .unwrap();
+    assert_eq!(t.label, Label::Positive);
+    let cue = t
+        .evidence
+        .iter()
+        .find(|e| e.rule == "target×movement")
+        .unwrap();
+    assert_eq!(cue.text, "縮小");
     assert!(a.sentiment_toward(text, Span::new(1, 2)).is_err());
     assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
 }
@@ -206,4 +220,39 @@ fn rule_case_file() {
         "{ok}/{n} right:\n{}",
         wrong.join("\n")
     );
+}
+
+/// `tests/data/sentiment_targets.jsonl`: our own news and report sentences
+/// with labelled targets (the first occurrence of each target text).
+#[test]
+fn labelled_target_set_stays_accurate() {
+    let a = Analyzer::new().unwrap();
+    let data = include_str!("data/sentiment_targets.jsonl");
+    let (mut ok, mut n) = (0, 0);
+    for line in data.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = v["text"].as_str().unwrap();
+        let targets = v["targets"].as_array().unwrap();
+        let spans: Vec<Span> = targets
+            .iter()
+            .map(|t| {
+                let t = t["text"].as_str().unwrap();
+                let s = text.find(t).unwrap();
+                Span::new(s, s + t.len())
+            })
+            .collect();
+        let got = a.sentiment_toward_all(text, &spans).unwrap();
+        assert_eq!(got.len(), spans.len());
+        for (t, s) in targets.iter().zip(&got) {
+            for e in &s.evidence {
+                assert_eq!(&text[e.span.range()], e.text);
+            }
+            let label = serde_json::to_value(s.label).unwrap();
+            ok += usize::from(label == t["label"]);
+            n += 1;
+        }
+    }
+    let acc = ok as f64 / n as f64;
+    assert!(n >= 500);
+    assert!(acc >= 0.80, "accuracy {acc:.3} on {n} targets");
 }

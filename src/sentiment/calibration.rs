@@ -1,9 +1,11 @@
-//! A linear calibration layer over the rule scorer for document labels:
-//! multinomial logistic regression over the rules' composition features and
-//! lexical (base form) features. Weights are data
-//! (`dictionaries/sentiment/calibration.tsv`), trained deterministically by
-//! `examples/train_sentiment.rs`; the rule evidence still explains every
-//! decision, and the lexical features that pushed it are added as evidence.
+//! Linear calibration layers over the rule scorer: multinomial logistic
+//! regression over the rules' composition features and lexical (base form)
+//! features, one model for document labels
+//! (`dictionaries/sentiment/calibration.tsv`) and one for targets
+//! (`dictionaries/sentiment/target_calibration.tsv`). Weights are data,
+//! trained deterministically by `examples/train_sentiment.rs`; the rule
+//! evidence still explains every decision, and the lexical features that
+//! pushed it are added as evidence.
 
 use std::sync::Arc;
 
@@ -12,6 +14,9 @@ use crate::error::Result;
 use crate::hash::FxHashMap;
 
 const WEIGHTS: &str = include_str!("../../dictionaries/sentiment/calibration.tsv");
+const TARGET_WEIGHTS: &str = include_str!("../../dictionaries/sentiment/target_calibration.tsv");
+
+type Cell = once_cell::sync::OnceCell<Option<Arc<Calibration>>>;
 
 /// Class order of weight columns and probabilities.
 pub const CLASSES: [&str; 3] = ["positive", "negative", "neutral"];
@@ -23,12 +28,23 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    /// The embedded weights, parsed once; `None` when the file holds none.
+    /// The embedded document weights, parsed once; `None` when the file
+    /// holds none.
     pub fn embedded() -> Result<Option<Arc<Calibration>>> {
-        static CELL: once_cell::sync::OnceCell<Option<Arc<Calibration>>> =
-            once_cell::sync::OnceCell::new();
-        CELL.get_or_try_init(|| {
-            let c = Calibration::parse(WEIGHTS)?;
+        static CELL: Cell = Cell::new();
+        Self::cached(&CELL, WEIGHTS)
+    }
+
+    /// The embedded target weights, parsed once; `None` when the file holds
+    /// none.
+    pub fn embedded_targets() -> Result<Option<Arc<Calibration>>> {
+        static CELL: Cell = Cell::new();
+        Self::cached(&CELL, TARGET_WEIGHTS)
+    }
+
+    fn cached(cell: &Cell, weights: &str) -> Result<Option<Arc<Calibration>>> {
+        cell.get_or_try_init(|| {
+            let c = Calibration::parse(weights)?;
             Ok(if c.weights.is_empty() {
                 None
             } else {

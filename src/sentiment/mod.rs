@@ -16,8 +16,8 @@ pub mod calibration;
 pub mod lexicon;
 mod scorer;
 
-pub use scorer::NEUTRAL_BAND;
 pub(crate) use scorer::Scorer;
+pub use scorer::{NEUTRAL_BAND, TARGET_BAND};
 
 /// Polarity label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -90,9 +90,81 @@ fn squash(s: f32) -> f32 {
     (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
 }
 
-/// Target-level band: the one cue the clause gives a target decides, so
-/// any clear sign counts (chABSA targets are almost never neutral).
-const TARGET_BAND: f32 = 0.05;
+/// Receives `(feature, value, token range it stands for)`.
+type FeatureSink<'s> = dyn FnMut(&str, f32, Option<(usize, usize)>) + 's;
+
+/// The rules' reading of one target (see [`Scorer::read_target`]).
+struct TargetReading {
+    /// The rules' target score.
+    score: f32,
+    /// The contribution that decided it, if any in its clause.
+    chosen: Option<Contribution>,
+    question: bool,
+    /// The sentence's composition with the target injected as an item.
+    comp: Composition,
+    /// The evidence: the chosen contribution, or all when none is chosen.
+    single: Composition,
+    /// Token range of the target's clause.
+    clause: (usize, usize),
+    t_first: usize,
+    t_last: usize,
+    desirability: f32,
+}
+
+/// A label from class probabilities: the most probable class, scored
+/// `p(positive) − p(negative)`, with the rule evidence and the three
+/// lexical features (`(margin, first token, last token)`) that pushed
+/// hardest toward it.
+fn calibrated_sentiment(
+    p: [f32; 3],
+    mut evidence: Vec<Evidence>,
+    mut pushes: Vec<(f32, usize, usize)>,
+    source: &str,
+    tokens: &[RawToken],
+    map: &dyn Fn(Span) -> Span,
+) -> Sentiment {
+    let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
+    let label = match CLASSES[best] {
+        "positive" => Label::Positive,
+        "negative" => Label::Negative,
+        _ => Label::Neutral,
+    };
+    pushes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut used = Vec::new();
+    pushes.retain(|x| {
+        !used.contains(&x.1) && {
+            used.push(x.1);
+            true
+        }
+    });
+    for (margin, first, last) in pushes.into_iter().take(3) {
+        let span = map(Span::new(
+            tokens[first].norm.start,
+            tokens[last - 1].norm.end,
+        ));
+        evidence.push(Evidence {
+            text: source.get(span.range()).unwrap_or("").to_string(),
+            span,
+            weight: round3(if label == Label::Negative {
+                -margin
+            } else {
+                margin
+            }),
+            negated: false,
+            rule: format!("calibration: word toward {}", CLASSES[best]),
+        });
+    }
+    Sentiment {
+        score: round3(p[0] - p[1]),
+        label,
+        evidence,
+    }
+}
+
+/// Target-level neutral band of the rules: the one cue the clause gives a
+/// target decides, so any clear sign counts (targets in business reports
+/// are almost never neutral).
+pub const TARGET_BAND: f32 = 0.05;
 
 fn label(score: f32) -> Label {
     label_with(score, NEUTRAL_BAND)
@@ -123,6 +195,7 @@ fn sentiment(score: f32, evidence: Vec<Evidence>) -> Sentiment {
 pub(crate) struct Scorer {
     lex: Arc<Lexicon>,
     calibration: Option<Arc<Calibration>>,
+    target_calibration: Option<Arc<Calibration>>,
 }
 
 /// Cues written as figures: `前年同期比110.8%` (a ratio above or below 100
@@ -130,6 +203,9 @@ pub(crate) struct Scorer {
 /// statements).
 fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
     let surface = &text[tokens[i].norm.range()];
+    if matches!(surface, "（" | "(") {
+        return compared_figure(text, tokens, start, i);
+    }
     if matches!(surface, "△" | "▲") && tokens.get(i + 1).is_some_and(|n| n.features[1] == "数")
     {
         return Some(Match {
@@ -169,6 +245,69 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
         first: j - 1,
         last: i + 1,
         cue: Cue::Move(dir),
+        price: false,
+    })
+}
+
+/// `92百万円（前期は193百万円）`: an amount with last period's beside it and
+/// no direction word. A loss on either side (`（前期は営業損失…）`, `営業損失は…`)
+/// makes it a result that improved or worsened; otherwise the amount rose
+/// or fell, for the item to judge (sales up is good, costs up bad).
+fn compared_figure(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
+    use crate::extract::number::{Decimal, scan};
+    let open = tokens[i].norm;
+    if i == start || !text[..open.start].ends_with('円') {
+        return None;
+    }
+    let inner_start = open.end;
+    let close = inner_start + text[inner_start..].find(['）', ')'])?;
+    let inner = &text[inner_start..close];
+    if inner.len() > 120
+        || !inner.starts_with(['前', '同'])
+        || inner.contains(['比', '増', '減', '（', '('])
+    {
+        return None;
+    }
+    let close_token = tokens[i..].iter().position(|t| t.norm.start == close)? + i;
+    // This period's amount ends right before 円（; last period's is the last
+    // amount in the brackets.
+    let mut from = open.start.saturating_sub(48).max(tokens[start].norm.start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let amount_end = open.start - '円'.len_utf8();
+    let now = scan(&text[from..amount_end])
+        .into_iter()
+        .rfind(|n| from + n.end == amount_end)?
+        .value
+        .ok()?;
+    let then = scan(inner)
+        .into_iter()
+        .rfind(|n| inner[n.end..].starts_with('円'))?
+        .value
+        .ok()?;
+    let loss = |s: &str| s.contains("損失") || s.contains("赤字");
+    // The clause before the amount names what it is (営業損失は…).
+    let before = &text[tokens[start].norm.start..open.start];
+    let clause = before.rsplit(['、', ',']).next().unwrap_or(before);
+    let after = &text[close..];
+    let now_loss = loss(clause) || after.starts_with("の損失") || after.contains("の営業損失");
+    let then_loss = loss(inner);
+    let signed = |v: Decimal, l: bool| if l { v.negated() } else { v };
+    let order = signed(now, now_loss).cmp_value(signed(then, then_loss))?;
+    let dir = match order {
+        std::cmp::Ordering::Greater => 1.0,
+        std::cmp::Ordering::Less => -1.0,
+        std::cmp::Ordering::Equal => return None,
+    };
+    Some(Match {
+        first: i,
+        last: close_token + 1,
+        cue: if now_loss || then_loss {
+            Cue::Evaluate(dir)
+        } else {
+            Cue::Move(dir)
+        },
         price: false,
     })
 }
@@ -261,6 +400,11 @@ impl Scorer {
             lex: Lexicon::embedded()?,
             calibration: if calibrated {
                 Calibration::embedded()?
+            } else {
+                None
+            },
+            target_calibration: if calibrated {
+                Calibration::embedded_targets()?
             } else {
                 None
             },
@@ -766,7 +910,7 @@ impl Scorer {
         text: &str,
         tokens: &[RawToken],
         comps: &[Composition],
-        mut evidence: Vec<Evidence>,
+        evidence: Vec<Evidence>,
         map: &dyn Fn(Span) -> Span,
     ) -> Sentiment {
         let mut seen =
@@ -783,13 +927,8 @@ impl Scorer {
         });
         let p = softmax(logits);
         let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
-        let label = match CLASSES[best] {
-            "positive" => Label::Positive,
-            "negative" => Label::Negative,
-            _ => Label::Neutral,
-        };
-        // The three content words that pushed hardest toward the label.
-        let mut pushes: Vec<(f32, usize)> = Vec::new();
+        // The content words that pushed hardest toward the label.
+        let mut pushes: Vec<(f32, usize, usize)> = Vec::new();
         seen.clear();
         let mut key = String::new();
         for (i, t) in tokens.iter().enumerate() {
@@ -805,30 +944,11 @@ impl Scorer {
             if let Some(w) = cal.weight(&key) {
                 let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
                 if margin > 0.3 {
-                    pushes.push((margin, i));
+                    pushes.push((margin, i, i + 1));
                 }
             }
         }
-        pushes.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (margin, i) in pushes.into_iter().take(3) {
-            let span = map(tokens[i].norm);
-            evidence.push(Evidence {
-                text: source.get(span.range()).unwrap_or("").to_string(),
-                span,
-                weight: round3(if label == Label::Negative {
-                    -margin
-                } else {
-                    margin
-                }),
-                negated: false,
-                rule: format!("calibration: word toward {}", CLASSES[best]),
-            });
-        }
-        Sentiment {
-            score: round3(p[0] - p[1]),
-            label,
-            evidence,
-        }
+        calibrated_sentiment(p, evidence, pushes, source, tokens, map)
     }
 
     /// Desirability of a target phrase: the item it ends with, if any
@@ -860,17 +980,17 @@ impl Scorer {
         1.0
     }
 
-    /// Sentiment toward each target; cues are matched once per sentence,
-    /// however many targets it holds.
-    pub(crate) fn toward_all(
+    /// Calls `f` for each target with its sentence's token range and cue
+    /// matches; cues are matched once per sentence, however many targets it
+    /// holds.
+    fn for_targets<R>(
         &self,
-        source: &str,
         text: &str,
         tokens: &[RawToken],
         sentences: &[Span],
         targets: &[Span],
-        map: &dyn Fn(Span) -> Span,
-    ) -> Vec<Sentiment> {
+        mut f: impl FnMut((usize, usize), &[Match], Span) -> R,
+    ) -> Vec<R> {
         let mut cache: Vec<Option<Vec<Match>>> = vec![None; sentences.len() + 1];
         targets
             .iter()
@@ -885,62 +1005,335 @@ impl Scorer {
                     .unwrap_or(Span::new(0, text.len()));
                 let (a, b) = Self::token_range(tokens, sentence);
                 let matches = cache[k].get_or_insert_with(|| self.matches(text, tokens, a, b));
-                self.toward(source, text, tokens, (a, b), matches, target, map)
+                f((a, b), matches, target)
             })
             .collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn toward(
+    /// Sentiment toward each target.
+    pub(crate) fn toward_all(
         &self,
         source: &str,
+        text: &str,
+        tokens: &[RawToken],
+        sentences: &[Span],
+        targets: &[Span],
+        map: &dyn Fn(Span) -> Span,
+    ) -> Vec<Sentiment> {
+        self.for_targets(
+            text,
+            tokens,
+            sentences,
+            targets,
+            |range, matches, target| {
+                let reading = self.read_target(text, tokens, range, matches, target);
+                let evidence = self.evidence(source, tokens, &reading.single, map);
+                // As for documents, the calibration layer weighs what the rules
+                // saw; a target they see no polarity toward (or a question) keeps
+                // the rules' neutral.
+                let rules_label = label_with(reading.score, TARGET_BAND);
+                match &self.target_calibration {
+                    Some(cal) if !reading.question && rules_label != Label::Neutral => {
+                        let mut logits = [0.0f32; 3];
+                        let mut pushes: Vec<(f32, usize, usize)> = Vec::new();
+                        let mut seen = std::collections::HashSet::<
+                            u64,
+                            std::hash::BuildHasherDefault<FxHasher>,
+                        >::default();
+                        let mut weights_at = Vec::new();
+                        self.visit_target_features(
+                            text,
+                            tokens,
+                            range,
+                            &reading,
+                            &mut |k, v, at| {
+                                if let Some(w) = cal.weight(k)
+                                    && seen.insert(fx_hash(k))
+                                {
+                                    for (l, w) in logits.iter_mut().zip(w) {
+                                        *l += w * v;
+                                    }
+                                    if let Some(at) = at {
+                                        weights_at.push((*w, at));
+                                    }
+                                }
+                            },
+                        );
+                        let p = softmax(logits);
+                        let best = (0..3).max_by(|&x, &y| p[x].total_cmp(&p[y])).unwrap_or(2);
+                        for (w, (first, last)) in weights_at {
+                            let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
+                            if margin > 0.3 {
+                                pushes.push((margin, first, last));
+                            }
+                        }
+                        calibrated_sentiment(p, evidence, pushes, source, tokens, map)
+                    }
+                    _ => Sentiment {
+                        label: rules_label,
+                        ..sentiment(reading.score, evidence)
+                    },
+                }
+            },
+        )
+    }
+
+    /// Named features of each target for the target calibration layer (for
+    /// training it); a feature may repeat and counts once.
+    pub(crate) fn target_features(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        sentences: &[Span],
+        targets: &[Span],
+    ) -> Vec<Vec<(String, f32)>> {
+        self.for_targets(
+            text,
+            tokens,
+            sentences,
+            targets,
+            |range, matches, target| {
+                let reading = self.read_target(text, tokens, range, matches, target);
+                let mut f: Vec<(String, f32)> = Vec::new();
+                self.visit_target_features(text, tokens, range, &reading, &mut |k, v, _| {
+                    f.push((k.to_string(), v))
+                });
+                f.sort_by(|x, y| x.0.cmp(&y.0));
+                f.dedup_by(|x, y| x.0 == y.0);
+                f
+            },
+        )
+    }
+
+    /// The rules' reading of one target: the cue its clause gives it.
+    fn read_target(
+        &self,
         text: &str,
         tokens: &[RawToken],
         (a, b): (usize, usize),
         matches: &[Match],
         target: Span,
-        map: &dyn Fn(Span) -> Span,
-    ) -> Sentiment {
+    ) -> TargetReading {
         let (t_first, t_last) = Self::token_range(tokens, target);
-        let d = self.desirability(text.get(target.range()).unwrap_or(""));
+        let desirability = self.desirability(text.get(target.range()).unwrap_or(""));
         // Cues inside the target itself (a target such as 売上高の増加) count
         // as after it, so inject the target as an item at its start.
-        let comp = self.compose(matches, Some((t_first, t_first, d)));
+        let mut comp = self.compose(matches, Some((t_first, t_first, desirability)));
         // The target's clause: from the last boundary before it to the first
         // after it, where a boundary is a contrast or a comma after a
         // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
         // in Japanese, so the last cue after the target in the clause decides.
-        let (clause_start, clause_end) =
-            target_clause(text, tokens, matches, a, b, t_first, t_last);
-        let in_clause = |c: &&Contribution| c.first >= clause_start && c.first < clause_end;
-        let after = comp
-            .contributions
-            .iter()
-            .filter(in_clause)
-            .filter(|c| c.first >= t_first)
-            .min_by_key(|c| c.first);
+        let clause = target_clause(text, tokens, matches, a, b, t_first, t_last);
+        // A movement with no item of its own after the target, in its clause,
+        // is the target's (営業損失は…から大きく縮小した): its desirability
+        // turns it.
+        for c in &mut comp.contributions {
+            if c.rule == "movement" && c.first >= t_first && c.first < clause.1 {
+                c.weight *= desirability;
+                c.rule = "target×movement";
+            }
+        }
+        let in_clause = |c: &&Contribution| c.first >= clause.0 && c.first < clause.1;
+        // A bare undesirable item is the weakest cue: any other wins.
+        let strong = |c: &&Contribution| c.rule != "undesirable item";
+        let first_after = |only_strong: bool| {
+            comp.contributions
+                .iter()
+                .filter(in_clause)
+                .filter(|c| c.first >= t_first && (!only_strong || strong(c)))
+                .min_by_key(|c| c.first)
+        };
+        let after = first_after(true).or_else(|| first_after(false));
         let before = comp
             .contributions
             .iter()
             .filter(in_clause)
             .filter(|c| c.first < t_first)
             .max_by_key(|c| c.first);
-        let chosen = after.or(before);
+        let chosen = after.or(before).copied();
         let score = match chosen {
             Some(c) if !comp.question => squash(c.weight),
             _ => squash(comp.sum()),
         };
-        let mut single = Composition {
-            contributions: chosen.copied().into_iter().collect(),
+        let single = Composition {
+            contributions: match chosen {
+                Some(c) => vec![c],
+                None => comp.contributions.clone(),
+            },
             clause_weights: comp.clause_weights.clone(),
             ..Composition::default()
         };
-        if chosen.is_none() {
-            single.contributions = comp.contributions.clone();
+        TargetReading {
+            score,
+            chosen,
+            question: comp.question,
+            comp,
+            single,
+            clause,
+            t_first,
+            t_last,
+            desirability,
         }
-        Sentiment {
-            label: label_with(score, TARGET_BAND),
-            ..sentiment(score, self.evidence(source, tokens, &single, map))
+    }
+
+    /// Calls `sink(name, value, tokens)` with every feature of the target
+    /// calibration layer: the rules' reading, the target's desirability and
+    /// head word, and the words of its clause and of the sentence's end,
+    /// the later ones crossed with desirability (増加 is good for 売上,
+    /// bad for 費用). `tokens` is the token range a lexical feature stands
+    /// for, for evidence.
+    fn visit_target_features(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        (a, b): (usize, usize),
+        r: &TargetReading,
+        sink: &mut FeatureSink<'_>,
+    ) {
+        let sign = |x: f32| match label_with(x, TARGET_BAND) {
+            Label::Positive => '+',
+            Label::Negative => '-',
+            Label::Neutral => '0',
+        };
+        let d = if r.desirability < 0.0 { '-' } else { '+' };
+        let mut key = String::new();
+        let mut emit = |parts: &[&str], value: f32, at: Option<(usize, usize)>| {
+            key.clear();
+            for p in parts {
+                key.push_str(p);
+            }
+            sink(&key, value, at);
+        };
+        let mut buf = [0u8; 4];
+        let d: &str = d.encode_utf8(&mut buf);
+        emit(&["bias"], 1.0, None);
+        emit(&["rule"], r.score, None);
+        let mut buf2 = [0u8; 4];
+        emit(&["r:", sign(r.score).encode_utf8(&mut buf2)], 1.0, None);
+        emit(&["d:", d], 1.0, None);
+        if let Some(c) = r.chosen {
+            let mut b3 = [0u8; 4];
+            let s3 = sign(c.weight).encode_utf8(&mut b3);
+            emit(&["rc:", c.rule, s3], 1.0, None);
+            // A cue right after the target is its predicate; a far one may
+            // belong to something else.
+            let gap = c.first.abs_diff(r.t_last);
+            let near = match gap {
+                0..=3 => "0",
+                4..=8 => "1",
+                9..=15 => "2",
+                _ => "3",
+            };
+            let side = if c.first >= r.t_first { "a" } else { "b" };
+            emit(&["rd:", side, near, s3], 1.0, None);
+        }
+        for c in &r.comp.contributions {
+            if c.first >= r.clause.0 && c.first < r.clause.1 && c.first < tokens.len() {
+                let lemma = content_lemma(text, &tokens[c.first])
+                    .unwrap_or(&text[tokens[c.first].norm.range()]);
+                let mut b4 = [0u8; 4];
+                let side = if c.first >= r.t_first { "c:" } else { "cb:" };
+                emit(
+                    &[side, sign(c.weight).encode_utf8(&mut b4), lemma],
+                    1.0,
+                    None,
+                );
+            }
+        }
+        let negated_at = |i: usize| {
+            tokens[i + 1..]
+                .iter()
+                .take(3)
+                .any(|n| n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん"))
+        };
+        // The target's head word.
+        if let Some(head) = (r.t_first..r.t_last.min(tokens.len()))
+            .rev()
+            .find_map(|i| content_lemma(text, &tokens[i]))
+        {
+            emit(&["t:", d, head], 1.0, None);
+        }
+        // The particle right after the target (は / が / の / を).
+        if let Some(t) = tokens.get(r.t_last)
+            && t.features[0] == "助詞"
+        {
+            emit(&["pp:", &text[t.norm.range()]], 1.0, None);
+        }
+        // Words of the clause after the target, crossed with desirability.
+        let mut first_after = true;
+        let clause_end = r.clause.1.min(tokens.len());
+        for (i, t) in tokens.iter().enumerate().take(clause_end).skip(r.t_last) {
+            if let Some(lemma) = content_lemma(text, t) {
+                let neg = if negated_at(i) { "¬" } else { "" };
+                emit(&["a:", d, neg, lemma], 1.0, Some((i, i + 1)));
+                if first_after {
+                    emit(&["n:", d, neg, lemma], 1.0, Some((i, i + 1)));
+                    first_after = false;
+                }
+            }
+        }
+        // Words of the clause before the target.
+        for t in tokens.iter().take(r.t_first).skip(r.clause.0) {
+            if let Some(lemma) = content_lemma(text, t) {
+                emit(&["p:", lemma], 1.0, None);
+            }
+        }
+        // The sentence's last two content words (its main predicate).
+        let mut n = 0;
+        for i in (r.clause.1.max(a)..b).rev() {
+            if let Some(lemma) = content_lemma(text, &tokens[i]) {
+                let neg = if negated_at(i) { "¬" } else { "" };
+                emit(&["s:", d, neg, lemma], 1.0, Some((i, i + 1)));
+                n += 1;
+                if n == 2 {
+                    break;
+                }
+            }
+        }
+        if r.clause.1 >= b {
+            emit(&["last_clause"], 1.0, None);
+        }
+        // A topic (X は / X については) is judged by what the whole sentence
+        // comes to: its last cue, and the sum of its cues.
+        let topic = tokens[r.t_last.min(tokens.len())..]
+            .iter()
+            .take(4)
+            .take_while(|t| t.features[0] == "助詞" || t.features[1] == "非自立")
+            .any(|t| &text[t.norm.range()] == "は");
+        let t = if topic { "T" } else { "_" };
+        let mut b5 = [0u8; 4];
+        emit(&["tr:", t, sign(r.score).encode_utf8(&mut b5)], 1.0, None);
+        let sentence: Vec<&Contribution> = r
+            .comp
+            .contributions
+            .iter()
+            .filter(|c| c.first >= a && c.first < b)
+            .collect();
+        if let Some(last) = sentence.iter().max_by_key(|c| c.first) {
+            let mut b6 = [0u8; 4];
+            emit(
+                &["fr:", t, sign(last.weight).encode_utf8(&mut b6)],
+                1.0,
+                None,
+            );
+        }
+        let sum: f32 = sentence.iter().map(|c| c.weight).sum();
+        let mut b7 = [0u8; 4];
+        emit(
+            &["sr:", t, sign(squash(sum)).encode_utf8(&mut b7)],
+            1.0,
+            None,
+        );
+        if let Some(last) = sentence
+            .iter()
+            .filter(|c| c.first >= r.t_first && c.first < r.clause.1)
+            .max_by_key(|c| c.first)
+        {
+            let mut b8 = [0u8; 4];
+            emit(&["lc:", sign(last.weight).encode_utf8(&mut b8)], 1.0, None);
+        }
+        if r.question {
+            emit(&["question"], 1.0, None);
         }
     }
 }
