@@ -1295,12 +1295,23 @@ impl Scorer {
         }
         // A topic (X は / X については) is judged by what the whole sentence
         // comes to: its last cue, and the sum of its cues.
+        // は after particles and function verbs: Xは, Xでは, Xについては,
+        // Xにつきましては, Xにおいては.
         let topic = tokens[r.t_last.min(tokens.len())..]
             .iter()
-            .take(4)
-            .take_while(|t| t.features[0] == "助詞" || t.features[1] == "非自立")
+            .take(6)
+            .take_while(|t| {
+                matches!(t.features[0], "助詞" | "助動詞")
+                    || t.features[1] == "非自立"
+                    || matches!(t.features[6], "つく" | "おく" | "関する" | "対する")
+            })
             .any(|t| &text[t.norm.range()] == "は");
-        let t = if topic { "T" } else { "_" };
+        // A topic that opens the sentence names what the sentence is about.
+        let t = match (topic, r.t_first <= a + 2) {
+            (true, true) => "L",
+            (true, false) => "T",
+            _ => "_",
+        };
         let mut b5 = [0u8; 4];
         emit(&["tr:", t, sign(r.score).encode_utf8(&mut b5)], 1.0, None);
         let sentence: Vec<&Contribution> = r
