@@ -170,8 +170,17 @@ thread_local! {
     /// are built once and never freed). A fresh lattice per call allocates
     /// and frees megabytes, which the allocator returns to the OS and
     /// page-faults back in on the next call.
-    static WORKERS: RefCell<Vec<(usize, SegmentWorker)>> = const { RefCell::new(Vec::new()) };
+    static WORKERS: RefCell<Vec<(usize, SegmentWorker, FeatureCache)>> =
+        const { RefCell::new(Vec::new()) };
 }
+
+/// Features of the words a thread has met, by (dictionary part, word id):
+/// reading them from the dictionary means splitting and UTF-8-checking the
+/// joined entry every time, and news repeats its words.
+type FeatureCache = crate::hash::FxHashMap<(u8, u32), [&'static str; 9]>;
+
+/// A thread remembers the features of at most this many words.
+const MAX_CACHED_WORDS: usize = 1 << 16;
 
 /// Pooled token buffers of at most this many tokens are kept for reuse.
 const MAX_POOLED_TOKENS: usize = 1 << 15;
@@ -297,25 +306,25 @@ impl Tokenizer {
         // practice) already segmenting.
         let from_worker = WORKERS.try_with(|cell| {
             let mut workers = cell.try_borrow_mut().ok()?;
-            let i = match workers.iter().position(|(k, _)| *k == key) {
+            let i = match workers.iter().position(|(k, _, _)| *k == key) {
                 Some(i) => i,
                 None => {
-                    workers.push((key, segmenter.new_worker()));
+                    workers.push((key, segmenter.new_worker(), FeatureCache::default()));
                     workers.len() - 1
                 }
             };
+            let (_, worker, cache) = &mut workers[i];
             Some(
-                workers[i]
-                    .1
+                worker
                     .segment(chunk)
-                    .map(|tokens| self.push_raw(&tokens, offset, out)),
+                    .map(|tokens| self.push_raw(&tokens, offset, out, Some(cache))),
             )
         });
         let done = match from_worker {
             Ok(Some(result)) => result,
             _ => segmenter
                 .segment(Cow::Borrowed(chunk))
-                .map(|tokens| self.push_raw(&tokens, offset, out)),
+                .map(|tokens| self.push_raw(&tokens, offset, out, None)),
         };
         // lindera only fails on internal lattice errors; a text it cannot
         // segment is treated as one unknown token rather than dropped.
@@ -329,41 +338,67 @@ impl Tokenizer {
     }
 
     /// Appends our plain-data tokens for lindera's, with features read from
-    /// the shared ('static) dictionaries.
+    /// the shared ('static) dictionaries, through the thread's cache.
     fn push_raw(
         &self,
         tokens: &[lindera::token::Token<'_>],
         offset: usize,
         out: &mut Vec<RawToken>,
+        mut cache: Option<&mut FeatureCache>,
     ) {
-        let segmenter = self.segmenter;
         out.extend(tokens.iter().map(|t| {
-            let id = t.word_id.id() as usize;
             let unknown = t.word_id.is_unknown();
-            let dictionary: &'static Dictionary = &segmenter.dictionary;
-            let fields = if unknown {
-                dictionary.unknown_word_details_iter(id)
+            let part = if unknown {
+                0
             } else if t.word_id.is_system() {
-                dictionary.word_details_iter(id)
+                1
             } else {
-                match &segmenter.user_dictionary {
-                    Some(user) => {
-                        let user: &'static UserDictionary = user;
-                        user.word_details_iter(id)
-                    }
-                    None => dictionary.unknown_word_details_iter(0),
-                }
+                2
             };
-            let mut features = ["*"; 9];
-            for (slot, value) in features.iter_mut().zip(fields) {
-                *slot = value;
-            }
+            let key = (part, t.word_id.id());
+            let features = match cache.as_deref_mut() {
+                Some(cache) => match cache.get(&key) {
+                    Some(f) => *f,
+                    None => {
+                        let f = self.features_of(key);
+                        if cache.len() < MAX_CACHED_WORDS {
+                            cache.insert(key, f);
+                        }
+                        f
+                    }
+                },
+                None => self.features_of(key),
+            };
             RawToken {
                 norm: Span::new(offset + t.byte_start, offset + t.byte_end),
                 features,
                 unknown,
             }
         }));
+    }
+
+    /// The nine features of a word: `(0, id)` unknown-word class, `(1, id)`
+    /// system dictionary, `(2, id)` user dictionary.
+    fn features_of(&self, (part, id): (u8, u32)) -> [&'static str; 9] {
+        let segmenter = self.segmenter;
+        let dictionary: &'static Dictionary = &segmenter.dictionary;
+        let id = id as usize;
+        let fields = match part {
+            0 => dictionary.unknown_word_details_iter(id),
+            1 => dictionary.word_details_iter(id),
+            _ => match &segmenter.user_dictionary {
+                Some(user) => {
+                    let user: &'static UserDictionary = user;
+                    user.word_details_iter(id)
+                }
+                None => dictionary.unknown_word_details_iter(0),
+            },
+        };
+        let mut features = ["*"; 9];
+        for (slot, value) in features.iter_mut().zip(fields) {
+            *slot = value;
+        }
+        features
     }
 
     /// Plain lindera segmentation with the same dictionaries, returning the
