@@ -16,6 +16,7 @@ pub mod number;
 mod percent;
 mod period;
 mod ticker;
+mod words;
 
 use gazetteer::Gazetteer;
 use number::ParsedNumber;
