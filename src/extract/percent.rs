@@ -6,8 +6,8 @@ use once_cell::sync::Lazy;
 
 use super::number::{Decimal, ParsedNumber};
 use super::words::WordIndex;
-use super::{Context, Direction, EntityValue, Found, PercentValue};
-use crate::span::{Span, SpanSet};
+use super::{Context, Direction, EntityValue, Found, PercentValue, SpanIndex};
+use crate::span::Span;
 
 const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
 const POINT_UNITS: &[&str] = &["ポイント", "pt", "ﾎﾟｲﾝﾄ"];
@@ -211,7 +211,7 @@ fn wari(
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
-    taken: &SpanSet,
+    taken: &SpanIndex,
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;

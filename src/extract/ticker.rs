@@ -62,7 +62,7 @@ fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
 }
 
 /// `SYMBOL.SUFFIX` around the `.` at `dot` (`7203.T`, `9988.HK`, `VOD.L`,
-/// `285A.T`): the span and the suffix's range, when the symbol is a whole
+/// `285A.T`): the span and where the suffix starts, when the symbol is a whole
 /// word of `[0-9]{3,6}`, `[0-9]{3}[A-Z]` or `[A-Z]{2,5}` and the suffix is
 /// one to three capitals ending the word.
 fn suffixed_at(text: &str, dot: usize) -> Option<(Span, usize)> {
