@@ -7,6 +7,8 @@ use super::percent::{baseline_before, direction_after, subject_before};
 use super::{ChangeValue, Context, Direction, EntityValue, Found};
 use crate::span::{Span, SpanSet};
 
+/// How every revision word ends.
+const REVISION_TAIL: &str = "修正";
 const REVISIONS: &[(&str, Direction)] = &[
     ("上方修正", Direction::Up),
     ("下方修正", Direction::Down),
@@ -104,13 +106,21 @@ pub(crate) fn extract(
         });
     }
 
-    // 上方修正 / 下方修正 without figures.
-    for (word, direction) in REVISIONS {
-        let mut from = 0;
-        while let Some(i) = text[from..].find(word) {
-            let start = from + i;
-            from = start + word.len();
-            let span = Span::new(start, from);
+    // 上方修正 / 下方修正 without figures. One search for the shared tail
+    // finds them all; each word's matches are then taken in turn.
+    let revisions: Vec<(usize, usize)> = text
+        .match_indices(REVISION_TAIL)
+        .filter_map(|(tail, _)| {
+            REVISIONS
+                .iter()
+                .position(|(word, _)| text[..tail + REVISION_TAIL.len()].ends_with(word))
+                .map(|k| (k, tail + REVISION_TAIL.len()))
+        })
+        .collect();
+    for (k, (word, direction)) in REVISIONS.iter().enumerate() {
+        for &(_, end) in revisions.iter().filter(|(w, _)| *w == k) {
+            let start = end - word.len();
+            let span = Span::new(start, end);
             if covered.overlaps(span) {
                 continue;
             }
@@ -127,5 +137,15 @@ pub(crate) fn extract(
                 }),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revisions_share_the_tail() {
+        assert!(REVISIONS.iter().all(|(w, _)| w.ends_with(REVISION_TAIL)));
     }
 }

@@ -16,6 +16,7 @@ pub mod number;
 mod percent;
 mod period;
 mod ticker;
+mod words;
 
 use gazetteer::Gazetteer;
 use number::ParsedNumber;
@@ -23,7 +24,7 @@ use number::ParsedNumber;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::span::{Span, SpanSet};
+use crate::span::Span;
 use crate::tokenize::RawToken;
 
 /// The kinds of entity the crate extracts.
@@ -352,6 +353,56 @@ impl Found {
     }
 }
 
+/// Spans known all at once, answering the overlap queries of
+/// [`SpanSet`](crate::span::SpanSet) (the same answers: same-start spans keep the longest end,
+/// and a query looks at the last span starting before its end) from a
+/// sorted vector instead of a tree.
+#[derive(Debug, Default)]
+pub(crate) struct SpanIndex {
+    by_start: Vec<(usize, usize)>,
+}
+
+impl SpanIndex {
+    /// Whether `span` shares a byte with the last span starting before its end.
+    pub(crate) fn overlaps(&self, span: Span) -> bool {
+        if span.is_empty() {
+            return false;
+        }
+        let i = self
+            .by_start
+            .partition_point(|&(start, _)| start < span.end);
+        i.checked_sub(1)
+            .is_some_and(|i| self.by_start[i].1 > span.start)
+    }
+}
+
+impl FromIterator<Span> for SpanIndex {
+    fn from_iter<I: IntoIterator<Item = Span>>(iter: I) -> Self {
+        let mut by_start: Vec<(usize, usize)> =
+            iter.into_iter().map(|s| (s.start, s.end)).collect();
+        by_start.sort_unstable();
+        // Sorted by end within a start: the last of each start has the longest end.
+        by_start.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 = next.1;
+            }
+            same
+        });
+        SpanIndex { by_start }
+    }
+}
+
+/// Sorts `found` by `key`, stably, moving each (large) entity once instead
+/// of at every step of the sort.
+fn sort_found_by_key<K: Ord>(found: &mut Vec<Found>, key: impl Fn(&Found) -> K) {
+    let mut order: Vec<(K, usize)> = found.iter().map(&key).zip(0..).collect();
+    // The index breaks ties: the result is the stable order.
+    order.sort_unstable();
+    let mut slots: Vec<Option<Found>> = found.drain(..).map(Some).collect();
+    found.extend(order.into_iter().filter_map(|(_, i)| slots[i].take()));
+}
+
 /// What every extractor reads: the folded text, its tokens and its numbers.
 pub(crate) struct Context<'t> {
     pub text: &'t str,
@@ -398,13 +449,13 @@ impl Extractors {
             let bare = matches!(&m.value, EntityValue::Model(v) if v.version.is_none() && v.variants.is_empty());
             !(bare && company_spans.contains(&m.span))
         });
-        let model_spans: SpanSet = models.iter().map(|m| m.span).collect();
+        let model_spans: SpanIndex = models.iter().map(|m| m.span).collect();
         companies.retain(|c| !model_spans.overlaps(c.span));
         companies.sort_by_key(|f| f.span.start);
         let mut tickers = Vec::new();
         ticker::extract(&ctx, g, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
-        let ticker_spans: SpanSet = tickers.iter().map(|t| t.span).collect();
+        let ticker_spans: SpanIndex = tickers.iter().map(|t| t.span).collect();
         companies.retain(|c| !ticker_spans.overlaps(c.span));
         // A listed code names the company written right before it, even one
         // the gazetteer lacks (大和自動車＜7299＞).
@@ -413,11 +464,11 @@ impl Extractors {
         let mut figures = Vec::new();
         money::extract(&ctx, &mut figures);
         figures.retain(|f| !ticker_spans.overlaps(f.span));
-        let taken: SpanSet = figures.iter().chain(&tickers).map(|f| f.span).collect();
+        let taken: SpanIndex = figures.iter().chain(&tickers).map(|f| f.span).collect();
         percent::extract(&ctx, &companies, &taken, &mut figures);
         let mut changes = Vec::new();
         if self.set.contains(EntityKind::Change) {
-            figures.sort_by_key(|f| f.span.start);
+            sort_found_by_key(&mut figures, |f| f.span.start);
             change::extract(&ctx, &companies, &figures, &mut changes);
         }
         let mut periods = Vec::new();
@@ -434,7 +485,9 @@ impl Extractors {
             .chain(periods)
             .filter(|f| self.set.contains(f.value.kind()))
             .collect();
-        all.sort_by_key(|f| (f.span.start, f.value.kind() as u8, f.span.end));
+        sort_found_by_key(&mut all, |f| {
+            (f.span.start, f.value.kind() as u8, f.span.end)
+        });
         money::link_equivalents(text, &mut all);
         all
     }

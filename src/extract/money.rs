@@ -4,7 +4,10 @@
 //! `1株当たり` amounts, and `（単位：百万円）` notes for the table cells that
 //! follow.
 
+use once_cell::sync::Lazy;
+
 use super::number::{Decimal, ParsedNumber, parse_decimal};
+use super::words::WordIndex;
 use super::{Bound, Context, EntityValue, Found, MoneyValue};
 use crate::span::Span;
 
@@ -105,23 +108,38 @@ const PER_SHARE: &[&str] = &[
     "1株当り",
 ];
 
+static CURRENCY_FIRST: Lazy<WordIndex> =
+    Lazy::new(|| WordIndex::by_first(CURRENCY_WORDS.iter().map(|(w, _)| *w)));
+static ISO_FIRST: Lazy<WordIndex> = Lazy::new(|| WordIndex::by_first(ISO_CODES.iter().copied()));
+static ISO_LAST: Lazy<WordIndex> = Lazy::new(|| WordIndex::by_last(ISO_CODES.iter().copied()));
+static SYMBOL_LAST: Lazy<WordIndex> =
+    Lazy::new(|| WordIndex::by_last(SYMBOLS.iter().map(|(w, _)| *w)));
+static APPROX_BEFORE_LAST: Lazy<WordIndex> =
+    Lazy::new(|| WordIndex::by_last(APPROX_BEFORE.iter().copied()));
+static APPROX_AFTER_FIRST: Lazy<WordIndex> =
+    Lazy::new(|| WordIndex::by_first(APPROX_AFTER.iter().copied()));
+static BOUND_BEFORE_LAST: Lazy<WordIndex> =
+    Lazy::new(|| WordIndex::by_last(BOUND_BEFORE.iter().map(|(w, _)| *w)));
+static BOUND_AFTER_FIRST: Lazy<WordIndex> =
+    Lazy::new(|| WordIndex::by_first(BOUND_AFTER.iter().map(|(w, _)| *w)));
+
 fn currency_after(text: &str, pos: usize) -> Option<(usize, &'static str)> {
     let rest = &text[pos..];
-    for (word, code) in CURRENCY_WORDS {
-        if rest.starts_with(word) {
-            // 元 only directly after a number, and not 元本/元金 (principal).
-            if *word == "元" && (rest[3..].starts_with('本') || rest[3..].starts_with('金')) {
-                return None;
-            }
-            return Some((pos + word.len(), code));
+    if let Some((word, code)) = CURRENCY_FIRST
+        .prefixes_of(rest)
+        .map(|i| CURRENCY_WORDS[i])
+        .next()
+    {
+        // 元 only directly after a number, and not 元本/元金 (principal).
+        if word == "元" && (rest[3..].starts_with('本') || rest[3..].starts_with('金')) {
+            return None;
         }
+        return Some((pos + word.len(), code));
     }
     let trimmed = rest.trim_start_matches(' ');
-    for code in ISO_CODES {
-        if trimmed.starts_with(code)
-            && !trimmed[3..].starts_with(|c: char| c.is_ascii_alphanumeric())
-        {
-            let iso = if *code == "RMB" { "CNY" } else { code };
+    for code in ISO_FIRST.prefixes_of(trimmed).map(|i| ISO_CODES[i]) {
+        if !trimmed[3..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            let iso = if code == "RMB" { "CNY" } else { code };
             return Some((pos + (rest.len() - trimmed.len()) + 3, iso));
         }
     }
@@ -130,17 +148,13 @@ fn currency_after(text: &str, pos: usize) -> Option<(usize, &'static str)> {
 
 fn symbol_before(text: &str, pos: usize) -> Option<(usize, &'static str)> {
     let head = &text[..pos];
-    for (sym, code) in SYMBOLS {
-        if head.ends_with(sym) {
-            return Some((pos - sym.len(), code));
-        }
+    if let Some((sym, code)) = SYMBOL_LAST.suffixes_of(head).map(|i| SYMBOLS[i]).next() {
+        return Some((pos - sym.len(), code));
     }
     let trimmed = head.trim_end_matches(' ');
-    for code in ISO_CODES {
-        if trimmed.ends_with(code)
-            && !trimmed[..trimmed.len() - 3].ends_with(|c: char| c.is_ascii_alphanumeric())
-        {
-            let iso = if *code == "RMB" { "CNY" } else { code };
+    for code in ISO_LAST.suffixes_of(trimmed).map(|i| ISO_CODES[i]) {
+        if !trimmed[..trimmed.len() - 3].ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            let iso = if code == "RMB" { "CNY" } else { code };
             return Some((trimmed.len() - 3, iso));
         }
     }
@@ -167,14 +181,6 @@ fn unit_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
     Some((exp, code))
 }
 
-fn starts_with_any<'w>(s: &str, words: &[&'w str]) -> Option<&'w str> {
-    words.iter().copied().find(|w| s.starts_with(w))
-}
-
-fn ends_with_any<'w>(s: &str, words: &[&'w str]) -> Option<&'w str> {
-    words.iter().copied().find(|w| s.ends_with(w))
-}
-
 /// The value of a number, with a big unit borrowed from the other end of a
 /// range (`100～200億円`: 100 means 100億).
 fn value_of(n: &ParsedNumber) -> Result<Decimal, String> {
@@ -189,7 +195,8 @@ fn per_share_before(text: &str, pos: usize) -> bool {
     }
     let window = &text[from..pos];
     let clause = window.rsplit(['。', '\n']).next().unwrap_or(window);
-    PER_SHARE.iter().any(|p| clause.contains(p))
+    // Every marker has 株: one search rules most clauses out.
+    clause.contains('株') && PER_SHARE.iter().any(|p| clause.contains(p))
 }
 
 fn decimal_string(v: Result<Decimal, String>) -> (Option<String>, Option<String>) {
@@ -253,8 +260,8 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             currency = Some(code);
             end = e;
         } else if let Some(&next) = numbers.get(i)
-            && text[n.end..next.start].chars().count() == 1
             && text[n.end..].starts_with(RANGE_MARKS)
+            && text[n.end..next.start].chars().count() == 1
             && let Some((e, code)) = currency_after(text, next.end)
         {
             // 100億～200億円, 3,000～3,500円
@@ -293,27 +300,29 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         // A currency must not be followed by more kana/kanji of a word (円高 is fine: price move).
         let mut approximate = false;
         let mut bound = None;
-        if let Some(w) = ends_with_any(&text[..start], APPROX_BEFORE) {
+        if let Some(i) = APPROX_BEFORE_LAST.suffixes_of(&text[..start]).next() {
             approximate = true;
+            start -= APPROX_BEFORE[i].len();
+        }
+        if let Some((w, b)) = BOUND_BEFORE_LAST
+            .suffixes_of(&text[..start])
+            .map(|i| BOUND_BEFORE[i])
+            .next()
+        {
+            bound = Some(b);
             start -= w.len();
         }
-        for (w, b) in BOUND_BEFORE {
-            if text[..start].ends_with(w) {
-                bound = Some(*b);
-                start -= w.len();
-                break;
-            }
-        }
-        for (w, b) in BOUND_AFTER {
-            if text[end..].starts_with(w) {
-                bound = Some(*b);
-                end += w.len();
-                break;
-            }
-        }
-        if let Some(w) = starts_with_any(&text[end..], APPROX_AFTER) {
-            approximate = true;
+        if let Some((w, b)) = BOUND_AFTER_FIRST
+            .prefixes_of(&text[end..])
+            .map(|i| BOUND_AFTER[i])
+            .next()
+        {
+            bound = Some(b);
             end += w.len();
+        }
+        if let Some(i) = APPROX_AFTER_FIRST.prefixes_of(&text[end..]).next() {
+            approximate = true;
+            end += APPROX_AFTER[i].len();
         }
         let per_share = per_share_before(text, start);
         let mut money = MoneyValue {
@@ -410,4 +419,14 @@ pub(crate) fn link_equivalents(text: &str, entities: &mut [Found]) {
 fn rate(this: Option<&str>, base: Option<&str>) -> Option<String> {
     let (a, b) = (parse_decimal(this?)?, parse_decimal(base?)?);
     a.ratio(b, 4).map(|r| r.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_share_markers_have_the_prefilter_char() {
+        assert!(PER_SHARE.iter().all(|p| p.contains('株')));
+    }
 }

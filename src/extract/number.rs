@@ -55,6 +55,18 @@ impl Decimal {
     }
 
     fn normalized(mut self) -> Self {
+        if self.scale == 0 {
+            return self;
+        }
+        // i128 division is a library call; most figures fit in i64.
+        if let Ok(mut m) = i64::try_from(self.mantissa) {
+            while self.scale > 0 && m % 10 == 0 {
+                m /= 10;
+                self.scale -= 1;
+            }
+            self.mantissa = i128::from(m);
+            return self;
+        }
         while self.scale > 0 && self.mantissa % 10 == 0 {
             self.mantissa /= 10;
             self.scale -= 1;
@@ -77,6 +89,15 @@ impl Decimal {
 
     /// Exact sum.
     pub fn checked_add(self, other: Decimal) -> Num {
+        // Adding zero, as number parsing mostly does, needs no rescaling
+        // (unless rescaling the zero would overflow, which is an error).
+        const MAX_SCALE: u32 = 38; // 10^38 is the largest power of ten in i128
+        if other.mantissa == 0 && other.scale == 0 && self.scale <= MAX_SCALE {
+            return Ok(self.normalized());
+        }
+        if self.mantissa == 0 && self.scale == 0 && other.scale <= MAX_SCALE {
+            return Ok(other.normalized());
+        }
         let scale = self.scale.max(other.scale);
         let (a, b) = (self.rescale(scale)?, other.rescale(scale)?);
         Ok(Decimal {
@@ -160,7 +181,11 @@ impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.normalized();
         if d.scale == 0 {
-            return write!(f, "{}", d.mantissa);
+            // i64 formatting avoids 128-bit division.
+            return match i64::try_from(d.mantissa) {
+                Ok(m) => write!(f, "{m}"),
+                Err(_) => write!(f, "{}", d.mantissa),
+            };
         }
         let sign = if d.mantissa < 0 { "-" } else { "" };
         let digits = d.mantissa.unsigned_abs().to_string();
@@ -225,6 +250,11 @@ fn big_unit(c: char) -> Option<u32> {
         '京' => Some(16),
         _ => None,
     }
+}
+
+/// Whether a number can start with `c` (not with a big unit).
+fn starts_number(c: char) -> bool {
+    c.is_ascii_digit() || kanji_digit(c).is_some() || small_unit(c).is_some()
 }
 
 /// Whether `c` can be part of a number.
@@ -428,8 +458,7 @@ pub fn scan(text: &str) -> Vec<ParsedNumber> {
     let mut prev: Option<char> = None;
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
-        let starts = (is_number_char(c)
-            && big_unit(c).is_none()
+        let starts = (starts_number(c)
             && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.'))
             || (matches!(c, '▲' | '△')
                 && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
@@ -509,6 +538,20 @@ mod tests {
             .map(|n| n.value.unwrap().to_string())
             .collect();
         assert_eq!(found, ["300000000"]);
+    }
+
+    #[test]
+    fn tiny_decimals_overflow_as_before() {
+        let zero_point = format!("0.{}1", "0".repeat(40));
+        assert_eq!(
+            parse_at(&zero_point, 0).unwrap().value,
+            Err(NumberError::Overflow)
+        );
+        let n = parse_at("0.00000000000000000000000000000000000001", 0).unwrap();
+        assert_eq!(
+            n.value.unwrap().to_string(),
+            "0.00000000000000000000000000000000000001"
+        );
     }
 
     #[test]

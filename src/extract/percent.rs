@@ -2,9 +2,12 @@
 //! (`2ポイント`), with the direction the predicate gives them (`12%増`,
 //! `8%上昇`, `3%安`), the baseline (`前年比`) and the company they are about.
 
+use once_cell::sync::Lazy;
+
 use super::number::{Decimal, ParsedNumber};
-use super::{Context, Direction, EntityValue, Found, PercentValue};
-use crate::span::{Span, SpanSet};
+use super::words::WordIndex;
+use super::{Context, Direction, EntityValue, Found, PercentValue, SpanIndex};
+use crate::span::Span;
 
 const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
 const POINT_UNITS: &[&str] = &["ポイント", "pt", "ﾎﾟｲﾝﾄ"];
@@ -96,27 +99,34 @@ pub(crate) const BASELINES: &[&str] = &[
     "前月",
 ];
 
+/// The first characters of every baseline.
+const BASELINE_FIRST_CHARS: [char; 2] = ['前', '昨'];
+
+static UP_FIRST: Lazy<WordIndex> = Lazy::new(|| WordIndex::by_first(UP_WORDS.iter().copied()));
+static DOWN_FIRST: Lazy<WordIndex> = Lazy::new(|| WordIndex::by_first(DOWN_WORDS.iter().copied()));
+static BETWEEN_FIRST: Lazy<WordIndex> = Lazy::new(|| WordIndex::by_first(BETWEEN.iter().copied()));
+
 /// The direction word right after a figure, skipping small qualifiers.
 pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usize)> {
     let mut p = pos;
     for _ in 0..3 {
         let rest = &text[p..];
-        for w in UP_WORDS {
-            if rest.starts_with(w)
-                && !(*w == "高" && rest[3..].starts_with(['い', 'く', 'さ', 'め']))
-            {
-                return Some((Direction::Up, p + w.len()));
-            }
+        if let Some(w) = UP_FIRST
+            .prefixes_of(rest)
+            .map(|i| UP_WORDS[i])
+            .find(|&w| !(w == "高" && rest[3..].starts_with(['い', 'く', 'さ', 'め'])))
+        {
+            return Some((Direction::Up, p + w.len()));
         }
-        for w in DOWN_WORDS {
-            if rest.starts_with(w)
-                && !(*w == "安" && rest[3..].starts_with(['い', 'く', 'さ', '定', '全', '心']))
-            {
-                return Some((Direction::Down, p + w.len()));
-            }
+        if let Some(w) = DOWN_FIRST
+            .prefixes_of(rest)
+            .map(|i| DOWN_WORDS[i])
+            .find(|&w| !(w == "安" && rest[3..].starts_with(['い', 'く', 'さ', '定', '全', '心'])))
+        {
+            return Some((Direction::Down, p + w.len()));
         }
-        match BETWEEN.iter().find(|w| rest.starts_with(**w)) {
-            Some(w) => p += w.len(),
+        match BETWEEN_FIRST.prefixes_of(rest).next() {
+            Some(i) => p += BETWEEN[i].len(),
             None => return None,
         }
     }
@@ -131,11 +141,18 @@ pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<String> {
     }
     let window = &text[from..pos];
     let clause = window.rsplit(['。', '\n']).next().unwrap_or(window);
-    BASELINES
-        .iter()
-        .filter_map(|b| clause.rfind(b).map(|i| (i, *b)))
-        .max_by_key(|(i, b)| (*i, b.len()))
-        .map(|(_, b)| b.trim_end_matches('比').to_string() + "比")
+    // The last baseline to start wins, the longest of those starting there:
+    // look from the end at the few places a baseline can start.
+    clause
+        .rmatch_indices(BASELINE_FIRST_CHARS)
+        .find_map(|(i, _)| {
+            let rest = &clause[i..];
+            BASELINES
+                .iter()
+                .filter(|b| rest.starts_with(**b))
+                .max_by_key(|b| b.len())
+        })
+        .map(|b| b.trim_end_matches('比').to_string() + "比")
 }
 
 /// The company mentioned last before `pos` in the same sentence.
@@ -194,7 +211,7 @@ fn wari(
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
-    taken: &SpanSet,
+    taken: &SpanIndex,
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
@@ -229,8 +246,8 @@ pub(crate) fn extract(
                 i += used;
                 (v, e, "percent", None)
             } else if let Some(&next) = numbers.get(i)
-                && text[n.end..next.start].chars().count() == 1
                 && rest.starts_with(RANGE_MARKS)
+                && text[n.end..next.start].chars().count() == 1
                 && let Some(u) = PERCENT_UNITS
                     .iter()
                     .find(|u| text[next.end..].starts_with(**u))
@@ -270,5 +287,19 @@ pub(crate) fn extract(
                 reason,
             }),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baselines_start_with_a_listed_first_char() {
+        assert!(
+            BASELINES
+                .iter()
+                .all(|b| b.starts_with(BASELINE_FIRST_CHARS))
+        );
     }
 }

@@ -9,13 +9,16 @@ use regex::Regex;
 use super::{Context, EntityValue, Found, PeriodValue};
 use crate::span::Span;
 
+/// Anchored: tried only where a period can start (see [`next_period`]).
 static PERIOD: Lazy<Regex> = Lazy::new(|| {
     Regex::new(concat!(
+        r"^(?:",
         r"(?:(?P<fy>[0-9]{4}|[0-9]{2})年(?P<fm>[0-9]{1,2})月期|(?P<nendo>[0-9]{4})年度)",
         r"(?:[ \t\n]*(?:第(?P<q1>[1-4一二三四])四半期|(?P<h1>上期|上半期|中間期|第2四半期累計)|(?P<h2>下期|下半期)|(?P<full1>通期)))?",
         r"|第(?P<q>[1-4一二三四])四半期",
         r"|(?P<h>上期|上半期|中間期)|(?P<hh>下期|下半期)|(?P<full>通期)",
         r"|(?:(?P<my>[0-9]{4})年)?(?P<m1>[0-9]{1,2})[～〜~\-](?P<m2>[0-9]{1,2})月期",
+        r")",
     ))
     .expect("valid regex")
 });
@@ -36,31 +39,51 @@ fn year(s: &str) -> Option<i32> {
 }
 
 /// Every period names 期 or 年度, and starts at most this many bytes before
-/// one: the regex only runs near those anchors.
+/// one.
 const MAX_LEAD: usize = 24;
 
-/// The next match of [`PERIOD`] at or after `from`: the leftmost match, as
-/// a scan of the whole text would find, without scanning text far from any
-/// 期 or 年度.
-fn next_period(text: &str, from: usize) -> Option<regex::Captures<'_>> {
-    let anchor = from + text[from..].find(['期', '度'])?;
-    let mut start = anchor.saturating_sub(MAX_LEAD).max(from);
-    while !text.is_char_boundary(start) {
-        start += 1;
+/// Whether a period can start with `c`.
+fn starts_period(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '第' | '上' | '中' | '下' | '通')
+}
+
+/// The leftmost period starting at or after `from`, with where it starts
+/// (the captures are relative to that). Only the few places shortly before
+/// each 期 or 度 where a period can start are tried, not the whole text.
+fn next_period(text: &str, mut from: usize) -> Option<(usize, regex::Captures<'_>)> {
+    loop {
+        let anchor = from + text[from..].find(['期', '度'])?;
+        let mut start = anchor.saturating_sub(MAX_LEAD).max(from);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        // A period starting before `start` would need a 期/度 before
+        // `anchor`; one starting after `anchor` has a later one.
+        let found = text[start..anchor]
+            .char_indices()
+            .filter(|&(_, c)| starts_period(c))
+            .find_map(|(i, _)| {
+                let at = start + i;
+                PERIOD.captures(&text[at..]).map(|caps| (at, caps))
+            });
+        if found.is_some() {
+            return found;
+        }
+        from = anchor + '期'.len_utf8();
     }
-    PERIOD.captures_at(text, start)
 }
 
 pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let mut from = 0;
-    while let Some(caps) = next_period(ctx.text, from) {
+    while let Some((at, caps)) = next_period(ctx.text, from) {
         let Some(all) = caps.get(0) else { break };
+        let span = Span::new(at + all.start(), at + all.end());
         // A match is never empty; step past it (or one character).
-        from = if all.end() > all.start() {
-            all.end()
+        from = if span.end > span.start {
+            span.end
         } else {
-            all.end()
-                + ctx.text[all.end()..]
+            span.end
+                + ctx.text[span.end..]
                     .chars()
                     .next()
                     .map_or(1, char::len_utf8)
@@ -142,7 +165,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             continue;
         };
         out.push(Found {
-            span: Span::new(all.start(), all.end()),
+            span,
             value: EntityValue::Period(value),
         });
     }

@@ -10,23 +10,136 @@ use super::gazetteer::{Gazetteer, symbol_key};
 use super::{Context, EntityValue, Found, TickerValue};
 use crate::span::{Span, SpanSet};
 
-static SYMBOL_AFTER_PREFIX: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^\s*[:：]\s*([0-9]{1,6}[A-Z]?|[A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?)")
-        .expect("valid regex")
-});
-static SUFFIXED: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"([0-9]{3,6}|[0-9]{3}[A-Z]|[A-Z]{2,5})\.([A-Z]{1,3})").expect("valid regex")
-});
-static JP_BRACKETED: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"[<〈《＜]([0-9]{4}|[0-9]{3}[A-Z])[>〉》＞]").expect("valid regex"));
-static JP_PAREN: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"[(（]([0-9]{4}|[0-9]{3}[A-Z])[)）]").expect("valid regex"));
-static JP_CODE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
-        r"(?:証券コード|銘柄コード|コード番号|コード)\s*(?::|：|は)?\s*([0-9]{4}|[0-9]{3}[A-Z])",
-    )
-    .expect("valid regex")
-});
+/// Where a ticker notation other than an exchange prefix can start or be
+/// anchored, checked by hand from there. Two searches: with the one-byte
+/// marks in the same set, the search would stop at every kana (0xE3).
+static ASCII_TRIGGERS: Lazy<Regex> = Lazy::new(|| Regex::new(r"[.<(]").expect("valid regex"));
+static WIDE_TRIGGERS: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"[〈《＜（]|コード").expect("valid regex"));
+
+const CODE_WORD: &str = "コード";
+/// Words that may precede `コード` as part of the label (`証券コード`).
+const CODE_LABEL_HEADS: &[&str] = &["証券", "銘柄"];
+const JP_CLOSES: &[char] = &['>', '〉', '》', '＞'];
+const PAREN_CLOSES: &[char] = &[')', '）'];
+
+/// `[0-9]{4}|[0-9]{3}[A-Z]`: a Japanese securities code.
+fn is_jp_code(b: &[u8]) -> bool {
+    b.len() == 4
+        && b[..3].iter().all(u8::is_ascii_digit)
+        && (b[3].is_ascii_digit() || b[3].is_ascii_uppercase())
+}
+
+/// Number of leading bytes of `b`, at most `max`, that satisfy `f`.
+fn run(b: &[u8], max: usize, f: impl Fn(&u8) -> bool) -> usize {
+    b.iter().take(max).take_while(|c| f(c)).count()
+}
+
+/// After an exchange prefix: `\s*[:：]\s*` then a symbol
+/// (`[0-9]{1,6}[A-Z]?` or `[A-Z][A-Z0-9]{0,5}(\.[A-Z])?`); the symbol's
+/// range in `rest`.
+fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
+    let after_space = rest.trim_start();
+    let after_colon = after_space
+        .strip_prefix(':')
+        .or_else(|| after_space.strip_prefix('：'))?;
+    let start = rest.len() - after_colon.trim_start().len();
+    let b = &rest.as_bytes()[start..];
+    let len = match b.first()? {
+        c if c.is_ascii_digit() => {
+            let digits = run(b, 6, u8::is_ascii_digit);
+            digits + usize::from(b.get(digits).is_some_and(u8::is_ascii_uppercase))
+        }
+        c if c.is_ascii_uppercase() => {
+            let head = 1 + run(&b[1..], 5, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let class =
+                b.get(head) == Some(&b'.') && b.get(head + 1).is_some_and(u8::is_ascii_uppercase);
+            head + if class { 2 } else { 0 }
+        }
+        _ => return None,
+    };
+    Some((start, start + len))
+}
+
+/// `SYMBOL.SUFFIX` around the `.` at `dot` (`7203.T`, `9988.HK`, `VOD.L`,
+/// `285A.T`): the span and where the suffix starts, when the symbol is a whole
+/// word of `[0-9]{3,6}`, `[0-9]{3}[A-Z]` or `[A-Z]{2,5}` and the suffix is
+/// one to three capitals ending the word.
+fn suffixed_at(text: &str, dot: usize) -> Option<(Span, usize)> {
+    let b = text.as_bytes();
+    let start = dot
+        - b[..dot]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+    if start > 0 && b[start - 1] == b'.' {
+        return None;
+    }
+    let symbol = &b[start..dot];
+    let n = symbol.len();
+    let shaped = (symbol.iter().all(u8::is_ascii_digit) && (3..=6).contains(&n))
+        || is_jp_code(symbol)
+        || (symbol.iter().all(u8::is_ascii_uppercase) && (2..=5).contains(&n));
+    let suffix = run(&b[dot + 1..], 3, u8::is_ascii_uppercase);
+    let end = dot + 1 + suffix;
+    if !shaped
+        || suffix == 0
+        || b.get(end)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.')
+    {
+        return None;
+    }
+    Some((Span::new(start, end), dot + 1))
+}
+
+/// An opening bracket at `open_at`, a code, then one of `closes`: the span
+/// and where the code starts.
+fn bracketed_code(text: &str, open_at: usize, closes: &[char]) -> Option<(Span, usize)> {
+    let code_at = open_at + text[open_at..].chars().next()?.len_utf8();
+    let code = text.as_bytes().get(code_at..code_at + 4)?;
+    if !is_jp_code(code) {
+        return None;
+    }
+    let close = text[code_at + 4..].chars().next()?;
+    closes
+        .contains(&close)
+        .then(|| (Span::new(open_at, code_at + 4 + close.len_utf8()), code_at))
+}
+
+/// `証券コード：7203`, `コード番号は285A`, `コード 7203` with `コード` at
+/// `at`: the span (a label head before `コード` is part of it) and where the
+/// code starts.
+fn labelled_code(text: &str, at: usize) -> Option<(Span, usize)> {
+    // The code after a label ending at `from`: `\s*(:|：|は)?\s*` then a code.
+    let code_after = |from: usize| {
+        let rest = text[from..].trim_start();
+        let rest = [':', '：', 'は']
+            .iter()
+            .find_map(|sep| rest.strip_prefix(*sep))
+            .unwrap_or(rest)
+            .trim_start();
+        let code_at = text.len() - rest.len();
+        is_jp_code(rest.as_bytes().get(..4)?).then_some(code_at)
+    };
+    let word_end = at + CODE_WORD.len();
+    // As the leftmost match would: a label head first, then コード番号, then コード.
+    let head = CODE_LABEL_HEADS
+        .iter()
+        .find(|h| text[..at].ends_with(**h))
+        .map(|h| at - h.len());
+    if let Some(start) = head
+        && let Some(code_at) = code_after(word_end)
+    {
+        return Some((Span::new(start, code_at + 4), code_at));
+    }
+    if text[word_end..].starts_with("番号")
+        && let Some(code_at) = code_after(word_end + "番号".len())
+    {
+        return Some((Span::new(at, code_at + 4), code_at));
+    }
+    code_after(word_end).map(|code_at| (Span::new(at, code_at + 4), code_at))
+}
 
 /// Whether `symbol` has the shape of a listing on `exchange`.
 fn plausible(exchange: &str, symbol: &str) -> bool {
@@ -110,88 +223,87 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
     // Exchange-prefixed.
     for (start, from, pattern) in g.exchange_automaton.find_iter(text) {
         let (prefix, exchange) = &g.exchange_prefixes[pattern];
-        {
-            if prefix.is_ascii()
-                && text[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
-            {
-                continue;
-            }
-            let Some(caps) = SYMBOL_AFTER_PREFIX.captures(&text[from..]) else {
-                continue;
-            };
-            let (Some(all), Some(sym)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            let symbol = sym.as_str();
-            let end = from + all.end();
-            if text[end..]
+        if prefix.is_ascii()
+            && text[..start]
                 .chars()
-                .next()
+                .next_back()
                 .is_some_and(|c| c.is_ascii_alphanumeric())
-            {
-                continue;
-            }
-            let span = Span::new(start, end);
-            if !plausible(&g.exchanges[*exchange].code, symbol) || taken.overlaps(span) {
-                continue;
-            }
-            taken.insert(span);
-            found.push(ticker(g, *exchange, symbol, span));
+        {
+            continue;
+        }
+        let Some((sym_start, sym_end)) = symbol_after_prefix(&text[from..]) else {
+            continue;
+        };
+        let symbol = &text[from + sym_start..from + sym_end];
+        let end = from + sym_end;
+        if text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let span = Span::new(start, end);
+        if !plausible(&g.exchanges[*exchange].code, symbol) || taken.overlaps(span) {
+            continue;
+        }
+        taken.insert(span);
+        found.push(ticker(g, *exchange, symbol, span));
+    }
+
+    let mut marks: Vec<regex::Match<'_>> = ASCII_TRIGGERS
+        .find_iter(text)
+        .chain(WIDE_TRIGGERS.find_iter(text))
+        .collect();
+    marks.sort_by_key(regex::Match::start);
+    let mut dots = Vec::new();
+    let mut brackets = Vec::new();
+    let mut labels = Vec::new();
+    let mut parens = Vec::new();
+    for m in marks {
+        match m.as_str() {
+            "." => dots.push(m.start()),
+            CODE_WORD => labels.push(m.start()),
+            "(" | "（" => parens.push(m.start()),
+            _ => brackets.push(m.start()),
         }
     }
 
     // Vendor suffixes: 7203.T, 9988.HK, VOD.L.
-    for caps in SUFFIXED.captures_iter(text) {
-        let (Some(all), Some(sym), Some(suffix)) = (caps.get(0), caps.get(1), caps.get(2)) else {
+    for &dot in &dots {
+        let Some((span, suffix_at)) = suffixed_at(text, dot) else {
             continue;
         };
-        let span = Span::new(all.start(), all.end());
-        if text[..span.start]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
-            || text[span.end..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
-        {
-            continue;
-        }
-        let Some(&exchange) = g.exchange_suffixes.get(suffix.as_str()) else {
+        let Some(&exchange) = g.exchange_suffixes.get(&text[suffix_at..span.end]) else {
             continue;
         };
-        if !plausible(&g.exchanges[exchange].code, sym.as_str()) || taken.overlaps(span) {
+        let symbol = &text[span.start..dot];
+        if !plausible(&g.exchanges[exchange].code, symbol) || taken.overlaps(span) {
             continue;
         }
         taken.insert(span);
-        found.push(ticker(g, exchange, sym.as_str(), span));
+        found.push(ticker(g, exchange, symbol, span));
     }
 
     let tse = exchange_by_code(g, "TSE");
     if let Some(tse) = tse {
         // ＜7203＞ and 証券コード：7203 are Japanese listings by convention.
-        for re in [&*JP_BRACKETED, &*JP_CODE] {
-            for caps in re.captures_iter(text) {
-                let (Some(all), Some(sym)) = (caps.get(0), caps.get(1)) else {
-                    continue;
-                };
-                let span = Span::new(all.start(), all.end());
-                if taken.overlaps(span) {
-                    continue;
-                }
-                taken.insert(span);
-                found.push(ticker(g, tse, sym.as_str(), span));
+        let bracketed = brackets
+            .iter()
+            .filter_map(|&at| bracketed_code(text, at, JP_CLOSES));
+        let labelled = labels.iter().filter_map(|&at| labelled_code(text, at));
+        for (span, code_at) in bracketed.chain(labelled) {
+            if taken.overlaps(span) {
+                continue;
             }
+            taken.insert(span);
+            found.push(ticker(g, tse, &text[code_at..code_at + 4], span));
         }
         // （7203） only right after a company name.
-        for caps in JP_PAREN.captures_iter(text) {
-            let (Some(all), Some(sym)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            let span = Span::new(all.start(), all.end());
+        for (span, code_at) in parens
+            .iter()
+            .filter_map(|&at| bracketed_code(text, at, PAREN_CLOSES))
+        {
             let after_company = companies
                 .binary_search_by(|f| f.span.end.cmp(&span.start))
                 .is_ok()
@@ -200,7 +312,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out
                     .any(|t| text[..span.start].ends_with(t));
             if after_company && !taken.overlaps(span) {
                 taken.insert(span);
-                found.push(ticker(g, tse, sym.as_str(), span));
+                found.push(ticker(g, tse, &text[code_at..code_at + 4], span));
             }
         }
     }
