@@ -487,39 +487,56 @@ fn main() -> ExitCode {
         } else {
             None
         };
-        let records: Vec<(Value, bool)> = inputs
+        // JSONL records are rendered on the worker threads, so that building,
+        // printing and freeing each record's JSON tree all run in parallel;
+        // only the writing is in order.
+        enum Rendered {
+            Tree(Value),
+            Line(String),
+        }
+        let jsonl = !matches!(options.format, Format::Json);
+        let records: Vec<(Rendered, bool)> = inputs
             .par_iter()
             .map(|input| {
-                let r = analyze_input(&analyzer, input, options.tokens);
+                let (rec, ok) = analyze_input(&analyzer, input, options.tokens);
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
-                r
+                if jsonl {
+                    (Rendered::Line(rec.to_string()), ok)
+                } else {
+                    (Rendered::Tree(rec), ok)
+                }
             })
             .collect();
+        let tree = |r: Rendered| match r {
+            Rendered::Tree(v) => v,
+            Rendered::Line(l) => Value::String(l),
+        };
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }
         let result = match options.format {
             Format::Json if records.len() == 1 => {
                 failed |= !records[0].1;
-                serde_json::to_writer_pretty(&mut out, &records[0].0)
+                let record = records.into_iter().next().map(|(r, _)| tree(r));
+                serde_json::to_writer_pretty(&mut out, &record)
                     .map_err(std::io::Error::other)
                     .and_then(|_| writeln!(out))
             }
             Format::Json => {
                 failed |= records.iter().any(|(_, ok)| !ok);
-                let all: Vec<&Value> = records.iter().map(|(r, _)| r).collect();
+                let all: Vec<Value> = records.into_iter().map(|(r, _)| tree(r)).collect();
                 serde_json::to_writer_pretty(&mut out, &all)
                     .map_err(std::io::Error::other)
                     .and_then(|_| writeln!(out))
             }
             _ => {
-                // Serialize in parallel too; only the writing is in order.
                 failed |= records.iter().any(|(_, ok)| !ok);
-                let lines: Vec<String> =
-                    records.par_iter().map(|(rec, _)| rec.to_string()).collect();
-                lines.iter().try_for_each(|line| writeln!(out, "{line}"))
+                records.iter().try_for_each(|(r, _)| match r {
+                    Rendered::Line(line) => writeln!(out, "{line}"),
+                    Rendered::Tree(v) => writeln!(out, "{v}"),
+                })
             }
         };
         if result.is_err() {
