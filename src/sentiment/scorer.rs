@@ -438,7 +438,7 @@ impl Scorer {
         text: &str,
         tokens: &[RawToken],
         comps: &[Composition],
-        sink: &mut dyn FnMut(&str, f32),
+        sink: &mut FeatureSink<'_>,
     ) {
         let mut key = String::new();
         let (mut pos, mut neg, mut doc, mut factor) = (0.0f32, 0.0f32, 0.0f32, 1.0f32);
@@ -459,7 +459,7 @@ impl Scorer {
                     key.push('¬');
                 }
                 key.push_str(lemma);
-                sink(&key, 1.0);
+                sink(&key, 1.0, None);
             }
             if let Some(x) = comp.opens_with_contrast {
                 factor *= x;
@@ -487,31 +487,29 @@ impl Scorer {
             ("hedge", flag(hedge)),
             ("sentences", (comps.len() as f32).ln_1p()),
         ] {
-            sink(name, value);
+            sink(name, value, None);
         }
-        for (i, t) in tokens.iter().enumerate() {
-            if let Some(lemma) = content_lemma(text, t) {
-                // A negated word is a different feature (伸びない ≠ 伸びる).
-                let negated = tokens[i + 1..].iter().take(3).any(|n| {
-                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
-                });
+        // Base forms once per token: each is read for its own feature and as
+        // the partner of the word before it.
+        let lemmas: Vec<Option<&str>> = tokens.iter().map(|t| content_lemma(text, t)).collect();
+        for (i, lemma) in lemmas.iter().enumerate() {
+            let Some(lemma) = *lemma else { continue };
+            // A negated word is a different feature (伸びない ≠ 伸びる).
+            let negated = tokens[i + 1..].iter().take(3).any(|n| {
+                n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
+            });
+            key.clear();
+            key.push_str(if negated { "w:¬" } else { "w:" });
+            key.push_str(lemma);
+            sink(&key, 1.0, Some((i, i + 1)));
+            // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
+            if let Some(next) = lemmas[i + 1..].iter().take(3).find_map(|l| *l) {
                 key.clear();
-                key.push_str(if negated { "w:¬" } else { "w:" });
+                key.push_str("b:");
                 key.push_str(lemma);
-                sink(&key, 1.0);
-                // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
-                if let Some(next) = tokens[i + 1..]
-                    .iter()
-                    .take(3)
-                    .find_map(|n| content_lemma(text, n))
-                {
-                    key.clear();
-                    key.push_str("b:");
-                    key.push_str(lemma);
-                    key.push(' ');
-                    key.push_str(next);
-                    sink(&key, 1.0);
-                }
+                key.push(' ');
+                key.push_str(next);
+                sink(&key, 1.0, None);
             }
         }
     }
@@ -524,7 +522,9 @@ impl Scorer {
         comps: &[Composition],
     ) -> Vec<(String, f32)> {
         let mut f: Vec<(String, f32)> = Vec::new();
-        self.visit_features(text, tokens, comps, &mut |k, v| f.push((k.to_string(), v)));
+        self.visit_features(text, tokens, comps, &mut |k, v, _| {
+            f.push((k.to_string(), v))
+        });
         f.sort_by(|a, b| a.0.cmp(&b.0));
         f.dedup_by(|a, b| a.0 == b.0);
         f
@@ -916,38 +916,30 @@ impl Scorer {
         let mut seen =
             std::collections::HashSet::<u64, std::hash::BuildHasherDefault<FxHasher>>::default();
         let mut logits = [0.0f32; 3];
-        self.visit_features(text, tokens, comps, &mut |k, v| {
+        // Weights of the word features, with where the words are.
+        let mut words: Vec<([f32; 3], (usize, usize))> = Vec::new();
+        self.visit_features(text, tokens, comps, &mut |k, v, at| {
             if let Some(w) = cal.weight(k)
                 && seen.insert(fx_hash(k))
             {
                 for (l, w) in logits.iter_mut().zip(w) {
                     *l += w * v;
                 }
+                if let Some(at) = at {
+                    words.push((*w, at));
+                }
             }
         });
         let p = softmax(logits);
         let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
         // The content words that pushed hardest toward the label.
-        let mut pushes: Vec<(f32, usize, usize)> = Vec::new();
-        seen.clear();
-        let mut key = String::new();
-        for (i, t) in tokens.iter().enumerate() {
-            let Some(lemma) = content_lemma(text, t) else {
-                continue;
-            };
-            key.clear();
-            key.push_str("w:");
-            key.push_str(lemma);
-            if !seen.insert(fx_hash(&key)) {
-                continue;
-            }
-            if let Some(w) = cal.weight(&key) {
+        let pushes: Vec<(f32, usize, usize)> = words
+            .into_iter()
+            .filter_map(|(w, (first, last))| {
                 let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
-                if margin > 0.3 {
-                    pushes.push((margin, i, i + 1));
-                }
-            }
-        }
+                (margin > 0.3).then_some((margin, first, last))
+            })
+            .collect();
         calibrated_sentiment(p, evidence, pushes, source, tokens, map)
     }
 
