@@ -55,13 +55,17 @@ fn class_of(label: &str) -> Option<usize> {
     CLASSES.iter().position(|c| *c == label)
 }
 
-fn load(analyzer: &Analyzer, path: &str) -> Result<Vec<Doc>, String> {
+/// The JSON objects of a JSONL file (blank lines skipped).
+fn read_jsonl(path: &str) -> Result<Vec<serde_json::Value>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let rows: Vec<serde_json::Value> = text
-        .lines()
+    text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).map_err(|e| format!("{path}: {e}")))
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+fn load(analyzer: &Analyzer, path: &str) -> Result<Vec<Doc>, String> {
+    let rows = read_jsonl(path)?;
     rows.par_iter()
         .map(|r| {
             let label = r["label"]
@@ -95,12 +99,7 @@ fn byte_offset(text: &str, char_index: usize) -> Option<usize> {
 /// Targets of chABSA-layout JSONL (`opinions` with character offsets), or of
 /// our layout (`targets: [{text, label}]`, first occurrence).
 fn load_targets(analyzer: &Analyzer, path: &str) -> Result<Vec<Doc>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let rows: Vec<serde_json::Value> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).map_err(|e| format!("{path}: {e}")))
-        .collect::<Result<_, _>>()?;
+    let rows = read_jsonl(path)?;
     let per_row: Vec<Vec<Doc>> = rows
         .par_iter()
         .enumerate()

@@ -12,7 +12,7 @@ use crate::normalize::Normalized;
 use crate::sentence::split_sentences;
 use crate::sentiment::{Scorer, Sentiment, SentimentReport};
 use crate::span::{CharCounter, Span};
-use crate::tokenize::{DictionarySource, Token, Tokenizer, to_tokens};
+use crate::tokenize::{DictionarySource, RawToken, Token, Tokenizer, to_tokens};
 
 /// One sentence: where it is and how it reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,24 +176,16 @@ impl Analyzer {
     /// [`ErrorKind::Input`] when any target is out of bounds or not on
     /// character boundaries.
     pub fn sentiment_toward_all(&self, text: &str, targets: &[Span]) -> Result<Vec<Sentiment>> {
-        check_targets(text, targets)?;
-        let normalized = Normalized::new(text);
-        let map = |s: Span| normalized.span_to_original(s);
-        let sentences = split_sentences(normalized.as_str());
-        let norm_targets: Vec<Span> = targets
-            .iter()
-            .map(|&t| to_normalized_span(&normalized, t))
-            .collect();
-        Ok(self.tokenizer.with_tokens(normalized.as_str(), |raw| {
+        self.with_targets(text, targets, |normalized, raw, sentences, norm_targets| {
             self.scorer.toward_all(
                 text,
                 normalized.as_str(),
                 raw,
-                &sentences,
-                &norm_targets,
-                &map,
+                sentences,
+                norm_targets,
+                &|s| normalized.span_to_original(s),
             )
-        }))
+        })
     }
 
     /// Named features of each target for the target calibration layer, for
@@ -203,6 +195,20 @@ impl Analyzer {
     /// As [`Analyzer::sentiment_toward_all`].
     #[doc(hidden)]
     pub fn target_features(&self, text: &str, targets: &[Span]) -> Result<Vec<Vec<(String, f32)>>> {
+        self.with_targets(text, targets, |normalized, raw, sentences, norm_targets| {
+            self.scorer
+                .target_features(normalized.as_str(), raw, sentences, norm_targets)
+        })
+    }
+
+    /// Calls `f` with the folded text, its tokens, its sentences and the
+    /// targets as spans of the folded text, once the targets are checked.
+    fn with_targets<R>(
+        &self,
+        text: &str,
+        targets: &[Span],
+        f: impl FnOnce(&Normalized<'_>, &[RawToken], &[Span], &[Span]) -> R,
+    ) -> Result<R> {
         check_targets(text, targets)?;
         let normalized = Normalized::new(text);
         let sentences = split_sentences(normalized.as_str());
@@ -211,8 +217,7 @@ impl Analyzer {
             .map(|&t| to_normalized_span(&normalized, t))
             .collect();
         Ok(self.tokenizer.with_tokens(normalized.as_str(), |raw| {
-            self.scorer
-                .target_features(normalized.as_str(), raw, &sentences, &norm_targets)
+            f(&normalized, raw, &sentences, &norm_targets)
         }))
     }
 

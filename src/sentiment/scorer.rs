@@ -111,6 +111,41 @@ struct TargetReading {
     desirability: f32,
 }
 
+/// Class probabilities from the features `visit` reports (each counted
+/// once), and the word features that pushed toward the most probable class
+/// as `(margin, first token, last token)`.
+fn weigh(
+    cal: &Calibration,
+    visit: impl FnOnce(&mut FeatureSink<'_>),
+) -> ([f32; 3], Vec<(f32, usize, usize)>) {
+    let mut seen =
+        std::collections::HashSet::<u64, std::hash::BuildHasherDefault<FxHasher>>::default();
+    let mut logits = [0.0f32; 3];
+    let mut words: Vec<([f32; 3], (usize, usize))> = Vec::new();
+    visit(&mut |k, v, at| {
+        if let Some(w) = cal.weight(k)
+            && seen.insert(fx_hash(k))
+        {
+            for (l, w) in logits.iter_mut().zip(w) {
+                *l += w * v;
+            }
+            if let Some(at) = at {
+                words.push((*w, at));
+            }
+        }
+    });
+    let p = softmax(logits);
+    let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
+    let pushes = words
+        .into_iter()
+        .filter_map(|(w, (first, last))| {
+            let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
+            (margin > 0.3).then_some((margin, first, last))
+        })
+        .collect();
+    (p, pushes)
+}
+
 /// A label from class probabilities: the most probable class, scored
 /// `p(positive) − p(negative)`, with the rule evidence and the three
 /// lexical features (`(margin, first token, last token)`) that pushed
@@ -913,33 +948,7 @@ impl Scorer {
         evidence: Vec<Evidence>,
         map: &dyn Fn(Span) -> Span,
     ) -> Sentiment {
-        let mut seen =
-            std::collections::HashSet::<u64, std::hash::BuildHasherDefault<FxHasher>>::default();
-        let mut logits = [0.0f32; 3];
-        // Weights of the word features, with where the words are.
-        let mut words: Vec<([f32; 3], (usize, usize))> = Vec::new();
-        self.visit_features(text, tokens, comps, &mut |k, v, at| {
-            if let Some(w) = cal.weight(k)
-                && seen.insert(fx_hash(k))
-            {
-                for (l, w) in logits.iter_mut().zip(w) {
-                    *l += w * v;
-                }
-                if let Some(at) = at {
-                    words.push((*w, at));
-                }
-            }
-        });
-        let p = softmax(logits);
-        let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
-        // The content words that pushed hardest toward the label.
-        let pushes: Vec<(f32, usize, usize)> = words
-            .into_iter()
-            .filter_map(|(w, (first, last))| {
-                let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
-                (margin > 0.3).then_some((margin, first, last))
-            })
-            .collect();
+        let (p, pushes) = weigh(cal, |sink| self.visit_features(text, tokens, comps, sink));
         calibrated_sentiment(p, evidence, pushes, source, tokens, map)
     }
 
@@ -972,16 +981,16 @@ impl Scorer {
         1.0
     }
 
-    /// Calls `f` for each target with its sentence's token range and cue
-    /// matches; cues are matched once per sentence, however many targets it
-    /// holds.
+    /// Calls `f` for each target with its sentence's token range and the
+    /// rules' reading of it; cues are matched once per sentence, however many
+    /// targets it holds.
     fn for_targets<R>(
         &self,
         text: &str,
         tokens: &[RawToken],
         sentences: &[Span],
         targets: &[Span],
-        mut f: impl FnMut((usize, usize), &[Match], Span) -> R,
+        mut f: impl FnMut((usize, usize), TargetReading) -> R,
     ) -> Vec<R> {
         let mut cache: Vec<Option<Vec<Match>>> = vec![None; sentences.len() + 1];
         targets
@@ -997,7 +1006,10 @@ impl Scorer {
                     .unwrap_or(Span::new(0, text.len()));
                 let (a, b) = Self::token_range(tokens, sentence);
                 let matches = cache[k].get_or_insert_with(|| self.matches(text, tokens, a, b));
-                f((a, b), matches, target)
+                f(
+                    (a, b),
+                    self.read_target(text, tokens, (a, b), matches, target),
+                )
             })
             .collect()
     }
@@ -1012,62 +1024,25 @@ impl Scorer {
         targets: &[Span],
         map: &dyn Fn(Span) -> Span,
     ) -> Vec<Sentiment> {
-        self.for_targets(
-            text,
-            tokens,
-            sentences,
-            targets,
-            |range, matches, target| {
-                let reading = self.read_target(text, tokens, range, matches, target);
-                let evidence = self.evidence(source, tokens, &reading.single, map);
-                // As for documents, the calibration layer weighs what the rules
-                // saw; a target they see no polarity toward (or a question) keeps
-                // the rules' neutral.
-                let rules_label = label_with(reading.score, TARGET_BAND);
-                match &self.target_calibration {
-                    Some(cal) if !reading.question && rules_label != Label::Neutral => {
-                        let mut logits = [0.0f32; 3];
-                        let mut pushes: Vec<(f32, usize, usize)> = Vec::new();
-                        let mut seen = std::collections::HashSet::<
-                            u64,
-                            std::hash::BuildHasherDefault<FxHasher>,
-                        >::default();
-                        let mut weights_at = Vec::new();
-                        self.visit_target_features(
-                            text,
-                            tokens,
-                            range,
-                            &reading,
-                            &mut |k, v, at| {
-                                if let Some(w) = cal.weight(k)
-                                    && seen.insert(fx_hash(k))
-                                {
-                                    for (l, w) in logits.iter_mut().zip(w) {
-                                        *l += w * v;
-                                    }
-                                    if let Some(at) = at {
-                                        weights_at.push((*w, at));
-                                    }
-                                }
-                            },
-                        );
-                        let p = softmax(logits);
-                        let best = (0..3).max_by(|&x, &y| p[x].total_cmp(&p[y])).unwrap_or(2);
-                        for (w, (first, last)) in weights_at {
-                            let margin = w[best] - (w[0] + w[1] + w[2] - w[best]) / 2.0;
-                            if margin > 0.3 {
-                                pushes.push((margin, first, last));
-                            }
-                        }
-                        calibrated_sentiment(p, evidence, pushes, source, tokens, map)
-                    }
-                    _ => Sentiment {
-                        label: rules_label,
-                        ..sentiment(reading.score, evidence)
-                    },
+        self.for_targets(text, tokens, sentences, targets, |range, reading| {
+            let evidence = self.evidence(source, tokens, &reading.single, map);
+            // As for documents, the calibration layer weighs what the rules
+            // saw; a target they see no polarity toward (or a question) keeps
+            // the rules' neutral.
+            let rules_label = label_with(reading.score, TARGET_BAND);
+            match &self.target_calibration {
+                Some(cal) if !reading.question && rules_label != Label::Neutral => {
+                    let (p, pushes) = weigh(cal, |sink| {
+                        self.visit_target_features(text, tokens, range, &reading, sink)
+                    });
+                    calibrated_sentiment(p, evidence, pushes, source, tokens, map)
                 }
-            },
-        )
+                _ => Sentiment {
+                    label: rules_label,
+                    ..sentiment(reading.score, evidence)
+                },
+            }
+        })
     }
 
     /// Named features of each target for the target calibration layer (for
@@ -1079,22 +1054,15 @@ impl Scorer {
         sentences: &[Span],
         targets: &[Span],
     ) -> Vec<Vec<(String, f32)>> {
-        self.for_targets(
-            text,
-            tokens,
-            sentences,
-            targets,
-            |range, matches, target| {
-                let reading = self.read_target(text, tokens, range, matches, target);
-                let mut f: Vec<(String, f32)> = Vec::new();
-                self.visit_target_features(text, tokens, range, &reading, &mut |k, v, _| {
-                    f.push((k.to_string(), v))
-                });
-                f.sort_by(|x, y| x.0.cmp(&y.0));
-                f.dedup_by(|x, y| x.0 == y.0);
-                f
-            },
-        )
+        self.for_targets(text, tokens, sentences, targets, |range, reading| {
+            let mut f: Vec<(String, f32)> = Vec::new();
+            self.visit_target_features(text, tokens, range, &reading, &mut |k, v, _| {
+                f.push((k.to_string(), v))
+            });
+            f.sort_by(|x, y| x.0.cmp(&y.0));
+            f.dedup_by(|x, y| x.0 == y.0);
+            f
+        })
     }
 
     /// The rules' reading of one target: the cue its clause gives it.
