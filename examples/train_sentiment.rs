@@ -358,7 +358,10 @@ fn write_model(
              # desirability, `t:` its head word, `pp:` the particle after it, `c:`/`cb:` rule cues of its\n\
              # clause after/before it, `a:`/`n:` words of its clause after it and the first of them, `p:`\n\
              # words before it, `s:` the sentence's last two words (a:/n:/s: crossed with desirability, `¬`\n\
-             # when negated), `last_clause`, `question`.\n\
+             # when negated), `tr:`/`fr:`/`sr:` the rules' reading, the sentence's last cue and its sum by\n\
+             # topic (`L` opening the sentence, `T` elsewhere), `lc:` the clause's last cue, `rd:` where\n\
+             # the deciding cue is, `sg:`/`sl:` the first and last cue before the next target,\n\
+             # `last_clause`, `question`.\n\
              # Source: trained by examples/train_sentiment.rs on {docs} labelled targets ({data}; chABSA,\n\
              # TIS Inc., CC BY 4.0 — the data is not in this repo). The weights are ours. Licence: MIT.\n\
              # Regenerate: cargo run --release --example train_sentiment -- --targets <chabsa_dev.jsonl> --out {path}\n"

@@ -109,6 +109,9 @@ struct TargetReading {
     t_first: usize,
     t_last: usize,
     desirability: f32,
+    /// Where the next target of the same sentence starts (token index), or
+    /// the sentence's end: `売上高は…、営業利益は…` gives each its stretch.
+    next_target: usize,
 }
 
 /// Class probabilities from the features `visit` reports (each counted
@@ -1006,10 +1009,15 @@ impl Scorer {
                     .unwrap_or(Span::new(0, text.len()));
                 let (a, b) = Self::token_range(tokens, sentence);
                 let matches = cache[k].get_or_insert_with(|| self.matches(text, tokens, a, b));
-                f(
-                    (a, b),
-                    self.read_target(text, tokens, (a, b), matches, target),
-                )
+                let mut reading = self.read_target(text, tokens, (a, b), matches, target);
+                reading.next_target = targets
+                    .iter()
+                    .filter(|t| t.start > target.start && t.start < sentence.end)
+                    .map(|t| Self::token_range(tokens, *t).0)
+                    .min()
+                    .unwrap_or(b)
+                    .clamp(reading.t_first, b);
+                f((a, b), reading)
             })
             .collect()
     }
@@ -1133,6 +1141,7 @@ impl Scorer {
             t_first,
             t_last,
             desirability,
+            next_target: b,
         }
     }
 
@@ -1302,6 +1311,23 @@ impl Scorer {
         {
             let mut b8 = [0u8; 4];
             emit(&["lc:", sign(last.weight).encode_utf8(&mut b8)], 1.0, None);
+        }
+        // The stretch up to the next target: its first and last cues.
+        let stretch: Vec<&Contribution> = r
+            .comp
+            .contributions
+            .iter()
+            .filter(|c| c.first >= r.t_first && c.first < r.next_target)
+            .collect();
+        if r.next_target < b {
+            if let Some(c) = stretch.iter().find(|c| c.rule != "undesirable item") {
+                let mut b10 = [0u8; 4];
+                emit(&["sg:", sign(c.weight).encode_utf8(&mut b10)], 1.0, None);
+            }
+            if let Some(c) = stretch.last() {
+                let mut b11 = [0u8; 4];
+                emit(&["sl:", sign(c.weight).encode_utf8(&mut b11)], 1.0, None);
+            }
         }
         if r.question {
             emit(&["question"], 1.0, None);
