@@ -1016,7 +1016,8 @@ impl Scorer {
                     .map(|t| Self::token_range(tokens, *t).0)
                     .min()
                     .unwrap_or(b)
-                    .clamp(reading.t_first, b);
+                    .max(reading.t_first)
+                    .min(b);
                 f((a, b), reading)
             })
             .collect()
