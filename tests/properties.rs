@@ -88,5 +88,18 @@ proptest! {
             prop_assert_eq!(&input[ev.span.range()], ev.text.as_str());
         }
         prop_assert!(analyzer.sentiment_toward(&input, Span::new(e + 1, e)).is_err());
+        // Several targets at once, in any order and overlapping, get one
+        // result each.
+        let spans = [Span::new(s, e), Span::new(0, s), Span::new(s, s), Span::new(0, input.len())];
+        let all = analyzer.sentiment_toward_all(&input, &spans);
+        prop_assert!(all.is_ok());
+        let all = all.unwrap();
+        prop_assert_eq!(all.len(), spans.len());
+        for sentiment in &all {
+            prop_assert!((-1.0..=1.0).contains(&sentiment.score));
+            for ev in &sentiment.evidence {
+                prop_assert_eq!(&input[ev.span.range()], ev.text.as_str());
+            }
+        }
     }
 }
