@@ -373,23 +373,22 @@ fn write_model(
     std::fs::write(path, out)
 }
 
-/// Held-out groups: months of comments as they are; documents of targets
-/// dealt round-robin into five folds (in sorted order, so deterministic).
-fn folds(docs: &[Doc], mode: Mode) -> Vec<String> {
+/// The held-out fold of each example: months of comments as they are;
+/// documents of targets dealt round-robin into five folds (in sorted
+/// order, so deterministic). Returns the folds and each example's fold.
+fn folds(docs: &[Doc], mode: Mode) -> (Vec<String>, Vec<String>) {
     let mut groups: Vec<&str> = docs.iter().map(|d| d.month.as_str()).collect();
     groups.sort_unstable();
     groups.dedup();
-    match mode {
-        Mode::Documents => groups.into_iter().map(str::to_string).collect(),
-        Mode::Targets => (0..5.min(groups.len())).map(|k| k.to_string()).collect(),
-    }
-}
-
-fn fold_of(doc: &Doc, groups: &[&str], mode: Mode) -> String {
-    match mode {
-        Mode::Documents => doc.month.clone(),
-        Mode::Targets => (groups.binary_search(&doc.month.as_str()).unwrap_or(0) % 5).to_string(),
-    }
+    let fold_of = |d: &Doc| match mode {
+        Mode::Documents => d.month.clone(),
+        Mode::Targets => (groups.binary_search(&d.month.as_str()).unwrap_or(0) % 5).to_string(),
+    };
+    let of_each: Vec<String> = docs.iter().map(fold_of).collect();
+    let mut all = of_each.clone();
+    all.sort_unstable();
+    all.dedup();
+    (all, of_each)
 }
 
 fn main() -> ExitCode {
@@ -433,17 +432,8 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut groups: Vec<&str> = docs.iter().map(|d| d.month.as_str()).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    let folds = folds(&docs, mode);
-    let fold: Vec<String> = docs.iter().map(|d| fold_of(d, &groups, mode)).collect();
-    println!(
-        "{} examples, {} groups, {} held-out folds",
-        docs.len(),
-        groups.len(),
-        folds.len()
-    );
+    let (folds, fold) = folds(&docs, mode);
+    println!("{} examples, {} held-out folds", docs.len(), folds.len());
     // Held-out folds: train on the others, predict the fold.
     let held_out: Vec<Vec<(usize, usize, usize, &Doc)>> = folds
         .par_iter()

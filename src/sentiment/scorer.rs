@@ -996,6 +996,8 @@ impl Scorer {
         mut f: impl FnMut((usize, usize), TargetReading) -> R,
     ) -> Vec<R> {
         let mut cache: Vec<Option<Vec<Match>>> = vec![None; sentences.len() + 1];
+        let mut starts: Vec<usize> = targets.iter().map(|t| t.start).collect();
+        starts.sort_unstable();
         targets
             .iter()
             .map(|&target| {
@@ -1010,12 +1012,11 @@ impl Scorer {
                 let (a, b) = Self::token_range(tokens, sentence);
                 let matches = cache[k].get_or_insert_with(|| self.matches(text, tokens, a, b));
                 let mut reading = self.read_target(text, tokens, (a, b), matches, target);
-                reading.next_target = targets
-                    .iter()
-                    .filter(|t| t.start > target.start && t.start < sentence.end)
-                    .map(|t| Self::token_range(tokens, *t).0)
-                    .min()
-                    .unwrap_or(b)
+                // The first target starting after this one, in the sentence.
+                reading.next_target = starts
+                    .get(starts.partition_point(|&s| s <= target.start))
+                    .filter(|&&s| s < sentence.end)
+                    .map_or(b, |&s| Self::token_range(tokens, Span::new(s, s)).0)
                     .max(reading.t_first)
                     .min(b);
                 f((a, b), reading)
@@ -1161,11 +1162,11 @@ impl Scorer {
         sink: &mut FeatureSink<'_>,
     ) {
         let sign = |x: f32| match label_with(x, TARGET_BAND) {
-            Label::Positive => '+',
-            Label::Negative => '-',
-            Label::Neutral => '0',
+            Label::Positive => "+",
+            Label::Negative => "-",
+            Label::Neutral => "0",
         };
-        let d = if r.desirability < 0.0 { '-' } else { '+' };
+        let d = if r.desirability < 0.0 { "-" } else { "+" };
         let mut key = String::new();
         let mut emit = |parts: &[&str], value: f32, at: Option<(usize, usize)>| {
             key.clear();
@@ -1174,16 +1175,12 @@ impl Scorer {
             }
             sink(&key, value, at);
         };
-        let mut buf = [0u8; 4];
-        let d: &str = d.encode_utf8(&mut buf);
         emit(&["bias"], 1.0, None);
         emit(&["rule"], r.score, None);
-        let mut buf2 = [0u8; 4];
-        emit(&["r:", sign(r.score).encode_utf8(&mut buf2)], 1.0, None);
+        emit(&["r:", sign(r.score)], 1.0, None);
         emit(&["d:", d], 1.0, None);
         if let Some(c) = r.chosen {
-            let mut b3 = [0u8; 4];
-            let s3 = sign(c.weight).encode_utf8(&mut b3);
+            let s3 = sign(c.weight);
             emit(&["rc:", c.rule, s3], 1.0, None);
             // A cue right after the target is its predicate; a far one may
             // belong to something else.
@@ -1201,13 +1198,8 @@ impl Scorer {
             if c.first >= r.clause.0 && c.first < r.clause.1 && c.first < tokens.len() {
                 let lemma = content_lemma(text, &tokens[c.first])
                     .unwrap_or(&text[tokens[c.first].norm.range()]);
-                let mut b4 = [0u8; 4];
                 let side = if c.first >= r.t_first { "c:" } else { "cb:" };
-                emit(
-                    &[side, sign(c.weight).encode_utf8(&mut b4), lemma],
-                    1.0,
-                    None,
-                );
+                emit(&[side, sign(c.weight), lemma], 1.0, None);
             }
         }
         let negated_at = |i: usize| {
@@ -1282,8 +1274,7 @@ impl Scorer {
             (true, false) => "T",
             _ => "_",
         };
-        let mut b5 = [0u8; 4];
-        emit(&["tr:", t, sign(r.score).encode_utf8(&mut b5)], 1.0, None);
+        emit(&["tr:", t, sign(r.score)], 1.0, None);
         let sentence: Vec<&Contribution> = r
             .comp
             .contributions
@@ -1291,27 +1282,16 @@ impl Scorer {
             .filter(|c| c.first >= a && c.first < b)
             .collect();
         if let Some(last) = sentence.iter().max_by_key(|c| c.first) {
-            let mut b6 = [0u8; 4];
-            emit(
-                &["fr:", t, sign(last.weight).encode_utf8(&mut b6)],
-                1.0,
-                None,
-            );
+            emit(&["fr:", t, sign(last.weight)], 1.0, None);
         }
         let sum: f32 = sentence.iter().map(|c| c.weight).sum();
-        let mut b7 = [0u8; 4];
-        emit(
-            &["sr:", t, sign(squash(sum)).encode_utf8(&mut b7)],
-            1.0,
-            None,
-        );
+        emit(&["sr:", t, sign(squash(sum))], 1.0, None);
         if let Some(last) = sentence
             .iter()
             .filter(|c| c.first >= r.t_first && c.first < r.clause.1)
             .max_by_key(|c| c.first)
         {
-            let mut b8 = [0u8; 4];
-            emit(&["lc:", sign(last.weight).encode_utf8(&mut b8)], 1.0, None);
+            emit(&["lc:", sign(last.weight)], 1.0, None);
         }
         // The stretch up to the next target: its first and last cues.
         let stretch: Vec<&Contribution> = r
@@ -1322,12 +1302,10 @@ impl Scorer {
             .collect();
         if r.next_target < b {
             if let Some(c) = stretch.iter().find(|c| c.rule != "undesirable item") {
-                let mut b10 = [0u8; 4];
-                emit(&["sg:", sign(c.weight).encode_utf8(&mut b10)], 1.0, None);
+                emit(&["sg:", sign(c.weight)], 1.0, None);
             }
             if let Some(c) = stretch.last() {
-                let mut b11 = [0u8; 4];
-                emit(&["sl:", sign(c.weight).encode_utf8(&mut b11)], 1.0, None);
+                emit(&["sl:", sign(c.weight)], 1.0, None);
             }
         }
         if r.question {
