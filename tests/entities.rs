@@ -52,7 +52,7 @@ fn fields_ok(exp: &Value, e: &Entity<'_>) -> bool {
             exp["symbol"]
                 .as_str()
                 .is_some_and(|s| sym(s) == sym(&t.symbol))
-                && exp["exchange"].as_str() == Some(t.exchange.as_str())
+                && exp["exchange"].as_str() == Some(&*t.exchange)
         }
         EntityValue::Model(m) => exp["family"]
             .as_str()

@@ -3,7 +3,9 @@
 //! the gazetteer does not list.
 
 use super::gazetteer::Gazetteer;
-use super::{CompanyValue, Context, EntityValue, Found};
+use std::borrow::Cow;
+
+use super::{CompanyValue, Context, EntityValue, Found, ValueText};
 use crate::span::{Span, SpanSet};
 
 /// Suffix tokens that make the noun run before them a company name.
@@ -85,7 +87,7 @@ pub(crate) fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
         || ctx.tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
 }
 
-pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
+pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
     for (start, end, alias_index) in g.company_automaton.find_iter(text) {
         let (company_index, alias) = &g.company_aliases[alias_index];
@@ -106,10 +108,10 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
         out.push(Found {
             span: Span::new(start, end),
             value: EntityValue::Company(CompanyValue {
-                id: Some(c.id.clone()),
-                name: c.name.clone(),
-                matched_alias: alias.clone(),
-                parent: c.parent.clone(),
+                id: Some(Cow::Borrowed(&c.id)),
+                name: Cow::Borrowed(&c.name),
+                matched_alias: Cow::Borrowed(alias),
+                parent: c.parent.as_deref().map(Cow::Borrowed),
             }),
         });
     }
@@ -130,7 +132,7 @@ fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
 
 /// A company found by pattern, not in the gazetteer: no id, named as written.
 fn unlisted(ctx: &Context<'_>, span: Span) -> Found {
-    let name = ctx.text[span.range()].to_string();
+    let name: ValueText = Cow::Owned(ctx.text[span.range()].to_string());
     Found {
         span,
         value: EntityValue::Company(CompanyValue {

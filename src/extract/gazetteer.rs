@@ -2,7 +2,6 @@
 //! `dictionaries/gazetteer/`, parsed once and matched with one automaton.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
@@ -148,10 +147,11 @@ pub(crate) fn symbol_key(symbol: &str) -> String {
 
 impl Gazetteer {
     /// The embedded gazetteer, parsed once per process.
-    pub fn embedded() -> Result<Arc<Gazetteer>> {
-        static CELL: once_cell::sync::OnceCell<Arc<Gazetteer>> = once_cell::sync::OnceCell::new();
-        CELL.get_or_try_init(|| Gazetteer::parse(COMPANIES, MODELS, EXCHANGES).map(Arc::new))
-            .cloned()
+    /// It lives for the whole process, so entity values borrow its names
+    /// instead of copying them.
+    pub fn embedded() -> Result<&'static Gazetteer> {
+        static CELL: once_cell::sync::OnceCell<Gazetteer> = once_cell::sync::OnceCell::new();
+        CELL.get_or_try_init(|| Gazetteer::parse(COMPANIES, MODELS, EXCHANGES))
     }
 
     /// Parses gazetteer files in the `dictionaries/gazetteer/` formats.

@@ -5,7 +5,6 @@
 //! first because tickers, percents and changes link to them.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 mod change;
 mod company;
@@ -26,6 +25,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::span::Span;
 use crate::tokenize::RawToken;
+
+/// Text in an entity value: borrowed from the embedded data when it comes
+/// from there (gazetteer names and ids, currency codes, units, exchanges),
+/// owned when it is computed or read from the input. Compares with `&str`
+/// like a `String`.
+pub type ValueText = Cow<'static, str>;
 
 /// The kinds of entity the crate extracts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -208,7 +213,7 @@ pub struct MoneyValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<Bound>,
     /// ISO 4217 currency code.
-    pub currency: String,
+    pub currency: ValueText,
     /// `約`, `およそ`, `程度`, `前後`, `規模`, `近く`, `強`, `弱` …
     pub approximate: bool,
     /// `1株当たり` amounts.
@@ -235,16 +240,16 @@ pub struct PercentValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<String>,
     /// `percent` or `point`.
-    pub unit: String,
+    pub unit: ValueText,
     /// Direction stated by the predicate (`8%上昇`, `12%増`, `3%安`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     /// Baseline (`前年比`, `前日比` …) when stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<String>,
+    pub baseline: Option<ValueText>,
     /// Company id the figure is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub subject: Option<ValueText>,
     /// Why there is no value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -256,12 +261,12 @@ pub struct TickerValue {
     /// Symbol as listed (`BABA`, `9988`, `285A`).
     pub symbol: String,
     /// Canonical exchange (`NYSE`, `NASDAQ`, `TSE`, `HKEX` …).
-    pub exchange: String,
+    pub exchange: ValueText,
     /// ISO 10383 MIC (`XNYS`, `XTKS`, `XHKG` …).
-    pub mic: String,
+    pub mic: ValueText,
     /// Company id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
+    pub company: Option<ValueText>,
 }
 
 /// An AI model name.
@@ -270,7 +275,7 @@ pub struct ModelValue {
     /// The name as written, whole (`Qwen3-Max-Preview`).
     pub name: String,
     /// Family (`Qwen`).
-    pub family: String,
+    pub family: ValueText,
     /// Version (`3`, `2.5`, `4o`, `R1`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -278,7 +283,7 @@ pub struct ModelValue {
     #[serde(default)]
     pub variants: Vec<String>,
     /// Developer company id.
-    pub developer: String,
+    pub developer: ValueText,
 }
 
 /// A price move or revision.
@@ -286,7 +291,7 @@ pub struct ModelValue {
 pub struct ChangeValue {
     /// Company id the change is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub subject: Option<ValueText>,
     /// Up or down.
     pub direction: Direction,
     /// Size of the move (a percent or money value).
@@ -294,7 +299,7 @@ pub struct ChangeValue {
     pub size: Option<String>,
     /// Unit of `size`, `from` and `to`: `percent`, `point` or a currency code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<ValueText>,
     /// Value before (`3,000円から…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -303,7 +308,7 @@ pub struct ChangeValue {
     pub to: Option<String>,
     /// Baseline (`前年比` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<String>,
+    pub baseline: Option<ValueText>,
 }
 
 /// A fiscal period.
@@ -313,7 +318,7 @@ pub struct PeriodValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fiscal_year: Option<i32>,
     /// `FY`, `H1`, `H2`, `Q1` … `Q4`.
-    pub period: String,
+    pub period: ValueText,
     /// Year-month the period ends (`2025-03`) when known. (Not `end`: that
     /// key holds the entity's byte offset in the flattened JSON.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,14 +329,14 @@ pub struct PeriodValue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyValue {
     /// Gazetteer id (`alibaba`), or `None` for a company found by pattern only.
-    pub id: Option<String>,
+    pub id: Option<ValueText>,
     /// Canonical name.
-    pub name: String,
+    pub name: ValueText,
     /// The alias that matched, as listed in the gazetteer.
-    pub matched_alias: String,
+    pub matched_alias: ValueText,
     /// Parent company id for brands and subsidiaries (`taobao` → `alibaba`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
+    pub parent: Option<ValueText>,
 }
 
 /// An entity found in the folded text, before its span is mapped back.
@@ -414,7 +419,7 @@ pub(crate) struct Context<'t> {
 #[derive(Debug, Clone)]
 pub(crate) struct Extractors {
     set: ExtractorSet,
-    gazetteer: Arc<Gazetteer>,
+    gazetteer: &'static Gazetteer,
 }
 
 impl Extractors {
@@ -431,7 +436,7 @@ impl Extractors {
         if self.set == ExtractorSet::none() || text.is_empty() {
             return Vec::new();
         }
-        let g = &*self.gazetteer;
+        let g = self.gazetteer;
         let ctx = Context {
             text,
             tokens,

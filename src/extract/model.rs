@@ -1,6 +1,8 @@
 //! AI model names: a family prefix from the gazetteer, then a version and
 //! variant grammar (`Qwen3-Max-Preview`, `Claude Opus 4.1`, `Llama 3.1 405B`).
 
+use std::borrow::Cow;
+
 use super::gazetteer::Gazetteer;
 use super::{Context, EntityValue, Found, ModelValue};
 use crate::span::Span;
@@ -107,7 +109,7 @@ fn word_end(text: &str, from: usize) -> usize {
         .unwrap_or(text.len() - from)
 }
 
-pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
+pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
     for (start, prefix_end, pattern) in g.model_automaton.find_iter(text) {
         let family = &g.families[g.model_prefixes[pattern]];
@@ -195,10 +197,10 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, out: &mut Vec<Found>) {
             span,
             value: EntityValue::Model(ModelValue {
                 name: text[span.range()].to_string(),
-                family: family.family.clone(),
+                family: Cow::Borrowed(&family.family),
                 version,
                 variants,
-                developer: family.developer.clone(),
+                developer: Cow::Borrowed(&family.developer),
             }),
         });
     }

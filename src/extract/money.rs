@@ -4,6 +4,8 @@
 //! `1株当たり` amounts, and `（単位：百万円）` notes for the table cells that
 //! follow.
 
+use std::borrow::Cow;
+
 use once_cell::sync::Lazy;
 
 use super::number::{Decimal, ParsedNumber, parse_decimal};
@@ -326,7 +328,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         }
         let per_share = per_share_before(text, start);
         let mut money = MoneyValue {
-            currency: currency.to_string(),
+            currency: Cow::Borrowed(currency),
             approximate,
             per_share,
             bound,

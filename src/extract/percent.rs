@@ -2,11 +2,13 @@
 //! (`2ポイント`), with the direction the predicate gives them (`12%増`,
 //! `8%上昇`, `3%安`), the baseline (`前年比`) and the company they are about.
 
+use std::borrow::Cow;
+
 use once_cell::sync::Lazy;
 
 use super::number::{Decimal, ParsedNumber};
 use super::words::WordIndex;
-use super::{Context, Direction, EntityValue, Found, PercentValue, SpanIndex};
+use super::{Context, Direction, EntityValue, Found, PercentValue, SpanIndex, ValueText};
 use crate::span::Span;
 
 const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
@@ -134,7 +136,7 @@ pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usiz
 }
 
 /// The baseline written shortly before `pos` in the same clause.
-pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<String> {
+pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<ValueText> {
     let mut from = pos.saturating_sub(45);
     while !text.is_char_boundary(from) {
         from += 1;
@@ -152,13 +154,25 @@ pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<String> {
                 .filter(|b| rest.starts_with(**b))
                 .max_by_key(|b| b.len())
         })
-        .map(|b| b.trim_end_matches('比').to_string() + "比")
+        .map(|&b| canonical_baseline(b))
+}
+
+/// A baseline as written with its `比`: `前年` → `前年比` (borrowed from
+/// [`BASELINES`], which lists every canonical form).
+fn canonical_baseline(b: &'static str) -> ValueText {
+    if b.ends_with('比') {
+        return Cow::Borrowed(b);
+    }
+    BASELINES
+        .iter()
+        .find(|c| c.strip_suffix('比') == Some(b))
+        .map_or_else(|| Cow::Owned(format!("{b}比")), |&c| Cow::Borrowed(c))
 }
 
 /// The company mentioned last before `pos` in the same sentence.
 /// `companies` is sorted by start; only a company in the same sentence and
 /// within a few hundred bytes counts, which also keeps this logarithmic.
-pub(crate) fn subject_before(text: &str, companies: &[Found], pos: usize) -> Option<String> {
+pub(crate) fn subject_before(text: &str, companies: &[Found], pos: usize) -> Option<ValueText> {
     let i = companies.partition_point(|f| f.span.start < pos);
     companies[..i]
         .iter()
@@ -280,7 +294,7 @@ pub(crate) fn extract(
             value: EntityValue::Percent(PercentValue {
                 value,
                 max,
-                unit: unit.to_string(),
+                unit: Cow::Borrowed(unit),
                 direction,
                 baseline: baseline_before(text, n.start),
                 subject: subject_before(text, companies, n.start),
@@ -293,6 +307,17 @@ pub(crate) fn extract(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_baseline_has_a_listed_canonical_form() {
+        for b in BASELINES {
+            let canonical = canonical_baseline(b);
+            assert!(matches!(canonical, Cow::Borrowed(_)), "{b}");
+            assert!(canonical.ends_with('比') && canonical.starts_with(b), "{b}");
+        }
+        assert_eq!(baseline_before("前年比で", 9).as_deref(), Some("前年比"));
+        assert_eq!(baseline_before("前年に比べ", 6).as_deref(), Some("前年比"));
+    }
 
     #[test]
     fn baselines_start_with_a_listed_first_char() {

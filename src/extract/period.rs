@@ -3,10 +3,12 @@
 //! Japanese companies use; `2025年度` is the year from April 2025 and is named
 //! by the year it ends (2026), like `2026年3月期`.
 
+use std::borrow::Cow;
+
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{Context, EntityValue, Found, PeriodValue};
+use super::{Context, EntityValue, Found, PeriodValue, ValueText};
 use crate::span::Span;
 
 /// Anchored: tried only where a period can start (see [`next_period`]).
@@ -31,6 +33,14 @@ fn quarter_digit(s: &str) -> Option<u32> {
         "4" | "四" => Some(4),
         _ => None,
     }
+}
+
+/// `Q1` … `Q4` for a quarter number from [`quarter_digit`].
+fn quarter(q: u32) -> ValueText {
+    const QUARTERS: [&str; 4] = ["Q1", "Q2", "Q3", "Q4"];
+    QUARTERS
+        .get((q as usize).wrapping_sub(1))
+        .map_or_else(|| Cow::Owned(format!("Q{q}")), |&name| Cow::Borrowed(name))
 }
 
 fn year(s: &str) -> Option<i32> {
@@ -100,13 +110,13 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 continue;
             }
             let (period, end) = if let Some(q) = get("q1").and_then(quarter_digit) {
-                (format!("Q{q}"), None)
+                (quarter(q), None)
             } else if get("h1").is_some() {
-                ("H1".to_string(), None)
+                (Cow::Borrowed("H1"), None)
             } else if get("h2").is_some() {
-                ("H2".to_string(), Some(format!("{y}-{m:02}")))
+                (Cow::Borrowed("H2"), Some(format!("{y}-{m:02}")))
             } else {
-                ("FY".to_string(), Some(format!("{y}-{m:02}")))
+                (Cow::Borrowed("FY"), Some(format!("{y}-{m:02}")))
             };
             PeriodValue {
                 fiscal_year: Some(y),
@@ -117,17 +127,17 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             PeriodValue {
                 fiscal_year: Some(n + 1),
                 period: match (get("q1").and_then(quarter_digit), get("h1"), get("h2")) {
-                    (Some(q), _, _) => format!("Q{q}"),
-                    (_, Some(_), _) => "H1".to_string(),
-                    (_, _, Some(_)) => "H2".to_string(),
-                    _ => "FY".to_string(),
+                    (Some(q), _, _) => quarter(q),
+                    (_, Some(_), _) => Cow::Borrowed("H1"),
+                    (_, _, Some(_)) => Cow::Borrowed("H2"),
+                    _ => Cow::Borrowed("FY"),
                 },
                 period_end: Some(format!("{}-03", n + 1)),
             }
         } else if let Some(q) = get("q").and_then(quarter_digit) {
             PeriodValue {
                 fiscal_year: None,
-                period: format!("Q{q}"),
+                period: quarter(q),
                 period_end: None,
             }
         } else if get("h").is_some() || get("hh").is_some() || get("full").is_some() {
@@ -140,7 +150,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             };
             PeriodValue {
                 fiscal_year: None,
-                period: period.to_string(),
+                period: Cow::Borrowed(period),
                 period_end: None,
             }
         } else if let (Some(m1), Some(m2)) = (get("m1"), get("m2")) {
@@ -158,7 +168,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             let calendar_year = get("my").and_then(year);
             PeriodValue {
                 fiscal_year: calendar_year.map(|y| if b <= 3 { y } else { y + 1 }),
-                period: format!("Q{q}"),
+                period: quarter(q),
                 period_end: calendar_year.map(|y| format!("{y}-{b:02}")),
             }
         } else {

@@ -2,12 +2,14 @@
 //! suffixes (`7203.T`, `9988.HK`), and Japanese conventions (`＜7203＞`,
 //! `（7203）` after a company, `証券コード：285A`). A bare number never is one.
 
+use std::borrow::Cow;
+
 use once_cell::sync::Lazy;
 use regex::Regex;
 
 use super::company::COMPANY_TAILS;
 use super::gazetteer::{Gazetteer, symbol_key};
-use super::{Context, EntityValue, Found, TickerValue};
+use super::{Context, EntityValue, Found, TickerValue, ValueText};
 use crate::span::{Span, SpanSet};
 
 /// Where a ticker notation other than an exchange prefix can start or be
@@ -162,18 +164,18 @@ fn plausible(exchange: &str, symbol: &str) -> bool {
     }
 }
 
-fn ticker(g: &Gazetteer, exchange: usize, symbol: &str, span: Span) -> Found {
+fn ticker(g: &'static Gazetteer, exchange: usize, symbol: &str, span: Span) -> Found {
     let e = &g.exchanges[exchange];
     let company = g
         .by_ticker
         .get(&(e.code.clone(), symbol_key(symbol)))
-        .map(|&i| g.companies[i].id.clone());
+        .map(|&i| Cow::Borrowed(g.companies[i].id.as_str()));
     Found {
         span,
         value: EntityValue::Ticker(TickerValue {
             symbol: symbol.to_string(),
-            exchange: e.code.clone(),
-            mic: e.mic.clone(),
+            exchange: Cow::Borrowed(&e.code),
+            mic: Cow::Borrowed(&e.mic),
             company,
         }),
     }
@@ -190,7 +192,7 @@ fn company_before(
     companies: &[Found],
     tickers: &[Found],
     pos: usize,
-) -> Option<String> {
+) -> Option<ValueText> {
     let head = &text[..pos];
     let trimmed =
         head.trim_end_matches([' ', '(', '（', '、', ',', '<', '＜', '〈', '《', '[', '［']);
@@ -215,7 +217,12 @@ fn company_before(
     }
 }
 
-pub(crate) fn extract(ctx: &Context<'_>, g: &Gazetteer, companies: &[Found], out: &mut Vec<Found>) {
+pub(crate) fn extract(
+    ctx: &Context<'_>,
+    g: &'static Gazetteer,
+    companies: &[Found],
+    out: &mut Vec<Found>,
+) {
     let text = ctx.text;
     let mut found: Vec<Found> = Vec::new();
     let mut taken = SpanSet::new();

@@ -898,12 +898,12 @@ impl Scorer {
             _ => sentiment(squash(doc_sum), doc_evidence),
         };
         // Per-company: the sentences that mention it.
-        let mut companies: Vec<(String, f32, usize)> = Vec::new();
+        let mut companies: Vec<(&str, f32, usize)> = Vec::new();
         for e in entities {
             let EntityValue::Company(c) = &e.value else {
                 continue;
             };
-            let id = c.id.clone().unwrap_or_else(|| c.name.clone());
+            let id = c.id.as_deref().unwrap_or(&c.name);
             // Sentences are sorted: the one starting last at or before the entity.
             let k = sentences.partition_point(|s| s.start <= e.span.start);
             let Some(k) = k.checked_sub(1).filter(|&k| sentences[k].contains(e.span)) else {
@@ -922,7 +922,7 @@ impl Scorer {
             .map(|(company, sum, n)| {
                 let score = squash(sum / n as f32);
                 CompanySentiment {
-                    company,
+                    company: company.to_string(),
                     score: round3(score),
                     label: label(score),
                 }
