@@ -87,9 +87,16 @@ pub(crate) fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
         || ctx.tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
 }
 
-pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
+/// Companies from the gazetteer aliases found in the text (`aliases`, see
+/// [`Gazetteer::find_names`]) and from legal-form patterns.
+pub(crate) fn extract(
+    ctx: &Context<'_>,
+    g: &'static Gazetteer,
+    aliases: &[(usize, usize, usize)],
+    out: &mut Vec<Found>,
+) {
     let text = ctx.text;
-    for (start, end, alias_index) in g.company_automaton.find_iter(text) {
+    for &(start, end, alias_index) in aliases {
         let (company_index, alias) = &g.company_aliases[alias_index];
         let ascii = alias.is_ascii();
         let ok = if ascii {

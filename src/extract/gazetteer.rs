@@ -44,11 +44,12 @@ pub struct Exchange {
     pub mic: String,
 }
 
-/// Leftmost-longest matching of many names in one pass: a character-wise
-/// double-array Aho-Corasick automaton (daachorse, the automaton lindera
-/// itself uses). Japanese names share their first bytes (every katakana
-/// starts with 0xE3), which defeats byte-wise prefilters; walking characters
-/// keeps the automaton small and the scan fast.
+/// Many names matched in one pass: a character-wise double-array
+/// Aho-Corasick automaton (daachorse, the automaton lindera itself uses).
+/// Japanese names share their first bytes (every katakana starts with
+/// 0xE3), which defeats byte-wise prefilters; walking characters keeps the
+/// automaton small and the scan fast. Company aliases, model prefixes and
+/// exchange prefixes share one automaton, so the text is walked once.
 pub(crate) struct NameAutomaton {
     automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
 }
@@ -65,30 +66,20 @@ impl std::fmt::Debug for NameAutomaton {
 }
 
 impl NameAutomaton {
-    /// An automaton whose matches report the index of the pattern in
-    /// `patterns`; a repeated pattern reports its first index.
-    fn new(patterns: impl IntoIterator<Item = String>, what: &str) -> Result<Self> {
-        let mut seen = HashMap::new();
-        for (i, p) in patterns.into_iter().enumerate() {
-            let i = u32::try_from(i)
-                .map_err(|_| Error::new(ErrorKind::Dictionary, format!("too many {what} names")))?;
-            if !p.is_empty() {
-                seen.entry(p).or_insert(i);
-            }
-        }
-        let mut unique: Vec<(String, u32)> = seen.into_iter().collect();
-        unique.sort_by_key(|(_, i)| *i);
-        let automaton = if unique.is_empty() {
+    /// An automaton over distinct, non-empty patterns; a match reports the
+    /// pattern's index.
+    fn new(patterns: &[String]) -> Result<Self> {
+        let automaton = if patterns.is_empty() {
             None
         } else {
             Some(
                 CharwiseDoubleArrayAhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build_with_values(unique)
+                    .match_kind(MatchKind::Standard)
+                    .build_with_values(patterns.iter().zip(0u32..))
                     .map_err(|e| {
                         Error::new(
                             ErrorKind::Dictionary,
-                            format!("building the {what} automaton: {e}"),
+                            format!("building the name automaton: {e}"),
                         )
                     })?,
             )
@@ -96,16 +87,53 @@ impl NameAutomaton {
         Ok(NameAutomaton { automaton })
     }
 
-    /// Non-overlapping leftmost-longest matches as `(start, end, pattern)`.
-    pub(crate) fn find_iter<'a>(
+    /// Every occurrence of every pattern as `(start, end, pattern)`,
+    /// overlapping ones included, ordered by end.
+    fn find_overlapping<'a>(
         &'a self,
         text: &'a str,
     ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
         self.automaton.iter().flat_map(move |a| {
-            a.leftmost_find_iter(text)
+            a.find_overlapping_iter(text)
                 .map(|m| (m.start(), m.end(), m.value() as usize))
         })
     }
+}
+
+/// What a name of the automaton is: an index into each list it belongs to
+/// (`NONE` when it is not in that list).
+#[derive(Debug, Clone, Copy)]
+struct NameOwners {
+    company_alias: u32,
+    model_prefix: u32,
+    exchange_prefix: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Gazetteer names found in a text, per kind, each list non-overlapping
+/// and leftmost-longest (`(start, end, index)`: an index into
+/// `company_aliases`, `model_prefixes` or `exchange_prefixes`).
+#[derive(Debug, Default)]
+pub(crate) struct NameMatches {
+    pub companies: Vec<(usize, usize, usize)>,
+    pub models: Vec<(usize, usize, usize)>,
+    pub exchanges: Vec<(usize, usize, usize)>,
+}
+
+/// Keeps the leftmost-longest non-overlapping matches: the match starting
+/// first (the longest of those), then the next starting at or after its
+/// end, as a leftmost-longest automaton reports them.
+fn leftmost_longest(hits: &mut Vec<(usize, usize, usize)>) {
+    hits.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+    let mut end = 0;
+    hits.retain(|&(s, e, _)| {
+        let keep = s >= end;
+        if keep {
+            end = e;
+        }
+        keep
+    });
 }
 
 /// All gazetteer data with its automata.
@@ -114,16 +142,16 @@ pub struct Gazetteer {
     pub(crate) companies: Vec<Company>,
     /// Company aliases: pattern i → (company index, alias as listed).
     pub(crate) company_aliases: Vec<(usize, String)>,
-    pub(crate) company_automaton: NameAutomaton,
     pub(crate) families: Vec<ModelFamily>,
     /// Model prefixes: pattern i → family index.
     pub(crate) model_prefixes: Vec<usize>,
-    pub(crate) model_automaton: NameAutomaton,
     pub(crate) exchanges: Vec<Exchange>,
     /// Folded exchange prefix → exchange index.
     pub(crate) exchange_prefixes: Vec<(String, usize)>,
-    /// One automaton over all exchange prefixes (pattern i = prefix i).
-    pub(crate) exchange_automaton: NameAutomaton,
+    /// One automaton over company aliases, model prefixes and exchange
+    /// prefixes, and what each of its names is.
+    names: NameAutomaton,
+    owners: Vec<NameOwners>,
     /// Vendor suffix (`T`, `HK`) → exchange index.
     pub(crate) exchange_suffixes: HashMap<String, usize>,
     /// `(exchange code, symbol without leading zeros)` → company index.
@@ -235,25 +263,83 @@ impl Gazetteer {
             }
         }
 
-        let company_automaton =
-            NameAutomaton::new(company_aliases.iter().map(|(_, a)| fold(a)), "company")?;
-        let exchange_automaton =
-            NameAutomaton::new(exchange_prefixes.iter().map(|(p, _)| p.clone()), "exchange")?;
-        let model_automaton = NameAutomaton::new(prefixes, "model")?;
+        // Each distinct folded name once; a name listed twice in one list
+        // keeps its first index there.
+        let mut names: Vec<String> = Vec::new();
+        let mut owners: Vec<NameOwners> = Vec::new();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let lists = [
+            company_aliases
+                .iter()
+                .map(|(_, a)| fold(a))
+                .collect::<Vec<_>>(),
+            prefixes,
+            exchange_prefixes.iter().map(|(p, _)| p.clone()).collect(),
+        ];
+        for (list, patterns) in lists.into_iter().enumerate() {
+            for (index, name) in patterns.into_iter().enumerate() {
+                if name.is_empty() {
+                    continue;
+                }
+                let index = u32::try_from(index)
+                    .ok()
+                    .filter(|&i| i != NONE)
+                    .ok_or_else(|| Error::new(ErrorKind::Dictionary, "too many gazetteer names"))?;
+                let k = *by_name.entry(name).or_insert_with_key(|name| {
+                    names.push(name.clone());
+                    owners.push(NameOwners {
+                        company_alias: NONE,
+                        model_prefix: NONE,
+                        exchange_prefix: NONE,
+                    });
+                    owners.len() - 1
+                });
+                let slot = match list {
+                    0 => &mut owners[k].company_alias,
+                    1 => &mut owners[k].model_prefix,
+                    _ => &mut owners[k].exchange_prefix,
+                };
+                if *slot == NONE {
+                    *slot = index;
+                }
+            }
+        }
+        let names = NameAutomaton::new(&names)?;
         Ok(Gazetteer {
             companies,
             company_aliases,
-            company_automaton,
             families,
             model_prefixes,
-            model_automaton,
             exchanges,
             exchange_prefixes,
-            exchange_automaton,
+            names,
+            owners,
             exchange_suffixes,
             by_ticker,
             by_id,
         })
+    }
+
+    /// Company aliases, model prefixes and exchange prefixes in `text`
+    /// (folded), from one pass of the name automaton.
+    pub(crate) fn find_names(&self, text: &str) -> NameMatches {
+        let mut found = NameMatches::default();
+        for (start, end, name) in self.names.find_overlapping(text) {
+            let owners = self.owners[name];
+            for (index, list) in [
+                (owners.company_alias, &mut found.companies),
+                (owners.model_prefix, &mut found.models),
+                (owners.exchange_prefix, &mut found.exchanges),
+            ] {
+                if index != NONE {
+                    list.push((start, end, index as usize));
+                }
+            }
+        }
+        leftmost_longest(&mut found.companies);
+        leftmost_longest(&mut found.models);
+        leftmost_longest(&mut found.exchanges);
+        found
     }
 
     /// The company with this id.

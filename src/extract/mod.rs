@@ -442,10 +442,11 @@ impl Extractors {
             tokens,
             numbers: number::scan(text),
         };
+        let names = g.find_names(text);
         let mut companies = Vec::new();
-        company::extract(&ctx, g, &mut companies);
+        company::extract(&ctx, g, &names.companies, &mut companies);
         let mut models = Vec::new();
-        model::extract(&ctx, g, &mut models);
+        model::extract(&ctx, g, &names.models, &mut models);
         // A bare family name that is also a company name (ディープシーク) is
         // the company; a versioned name (DeepSeek-R1) is the model.
         let company_spans: std::collections::HashSet<Span> =
@@ -458,7 +459,7 @@ impl Extractors {
         companies.retain(|c| !model_spans.overlaps(c.span));
         companies.sort_by_key(|f| f.span.start);
         let mut tickers = Vec::new();
-        ticker::extract(&ctx, g, &companies, &mut tickers);
+        ticker::extract(&ctx, g, &names.exchanges, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
         let ticker_spans: SpanIndex = tickers.iter().map(|t| t.span).collect();
         companies.retain(|c| !ticker_spans.overlaps(c.span));

@@ -109,9 +109,16 @@ fn word_end(text: &str, from: usize) -> usize {
         .unwrap_or(text.len() - from)
 }
 
-pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
+/// Models from the family prefixes found in the text (`prefixes`, see
+/// [`Gazetteer::find_names`]) and the version grammar after them.
+pub(crate) fn extract(
+    ctx: &Context<'_>,
+    g: &'static Gazetteer,
+    prefixes: &[(usize, usize, usize)],
+    out: &mut Vec<Found>,
+) {
     let text = ctx.text;
-    for (start, prefix_end, pattern) in g.model_automaton.find_iter(text) {
+    for &(start, prefix_end, pattern) in prefixes {
         let family = &g.families[g.model_prefixes[pattern]];
         let prefix = &text[start..prefix_end];
         let prefix_ascii = prefix.is_ascii();

@@ -217,9 +217,13 @@ fn company_before(
     }
 }
 
+/// Tickers: after the exchange prefixes found in the text
+/// (`exchange_prefixes`, see [`Gazetteer::find_names`]), with vendor
+/// suffixes (`7203.T`), and in the Japanese code conventions.
 pub(crate) fn extract(
     ctx: &Context<'_>,
     g: &'static Gazetteer,
+    exchange_prefixes: &[(usize, usize, usize)],
     companies: &[Found],
     out: &mut Vec<Found>,
 ) {
@@ -228,7 +232,7 @@ pub(crate) fn extract(
     let mut taken = SpanSet::new();
 
     // Exchange-prefixed.
-    for (start, from, pattern) in g.exchange_automaton.find_iter(text) {
+    for &(start, from, pattern) in exchange_prefixes {
         let (prefix, exchange) = &g.exchange_prefixes[pattern];
         if prefix.is_ascii()
             && text[..start]
