@@ -398,14 +398,37 @@ impl FromIterator<Span> for SpanIndex {
     }
 }
 
-/// Sorts `found` by `key`, stably, moving each (large) entity once instead
-/// of at every step of the sort.
-fn sort_found_by_key<K: Ord>(found: &mut Vec<Found>, key: impl Fn(&Found) -> K) {
-    let mut order: Vec<(K, usize)> = found.iter().map(&key).zip(0..).collect();
-    // The index breaks ties: the result is the stable order.
-    order.sort_unstable();
-    let mut slots: Vec<Option<Found>> = found.drain(..).map(Some).collect();
-    found.extend(order.into_iter().filter_map(|(_, i)| slots[i].take()));
+/// Output order: by start, then kind, then end.
+fn output_order(f: &Found) -> (usize, u8, usize) {
+    (f.span.start, f.value.kind() as u8, f.span.end)
+}
+
+/// The entities of all `lists` in [`output_order`], ties kept in list order.
+/// Each list is sorted first (a stable sort of an already sorted list
+/// moves nothing), then the lists are merged, moving each (large) entity
+/// once.
+fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
+    let total = lists.iter().map(Vec::len).sum();
+    let mut heads = lists.map(|mut list| {
+        list.sort_by_key(output_order);
+        list.into_iter()
+    });
+    let mut out = Vec::with_capacity(total);
+    loop {
+        // The first list whose head comes first (strictly: ties keep list order).
+        let mut first: Option<(usize, (usize, u8, usize))> = None;
+        for (i, head) in heads.iter().enumerate() {
+            if let Some(f) = head.as_slice().first() {
+                let key = output_order(f);
+                if first.is_none_or(|(_, best)| key < best) {
+                    first = Some((i, key));
+                }
+            }
+        }
+        let Some((i, _)) = first else { break };
+        out.extend(heads[i].next());
+    }
+    out
 }
 
 /// What every extractor reads: the folded text, its tokens and its numbers.
@@ -474,7 +497,7 @@ impl Extractors {
         percent::extract(&ctx, &companies, &taken, &mut figures);
         let mut changes = Vec::new();
         if self.set.contains(EntityKind::Change) {
-            sort_found_by_key(&mut figures, |f| f.span.start);
+            figures.sort_by_key(|f| f.span.start);
             change::extract(&ctx, &companies, &figures, &mut changes);
         }
         let mut periods = Vec::new();
@@ -482,18 +505,12 @@ impl Extractors {
             period::extract(&ctx, &mut periods);
         }
 
-        let mut all: Vec<Found> = companies
-            .into_iter()
-            .chain(models)
-            .chain(tickers)
-            .chain(figures)
-            .chain(changes)
-            .chain(periods)
-            .filter(|f| self.set.contains(f.value.kind()))
-            .collect();
-        sort_found_by_key(&mut all, |f| {
-            (f.span.start, f.value.kind() as u8, f.span.end)
-        });
+        let mut all = merge_in_order([companies, models, tickers, figures, changes, periods].map(
+            |mut list| {
+                list.retain(|f| self.set.contains(f.value.kind()));
+                list
+            },
+        ));
         money::link_equivalents(text, &mut all);
         all
     }
