@@ -196,9 +196,12 @@ fn per_share_before(text: &str, pos: usize) -> bool {
         from += 1;
     }
     let window = &text[from..pos];
+    // Every marker has 株: one search rules most windows out.
+    if !window.contains('株') {
+        return false;
+    }
     let clause = window.rsplit(['。', '\n']).next().unwrap_or(window);
-    // Every marker has 株: one search rules most clauses out.
-    clause.contains('株') && PER_SHARE.iter().any(|p| clause.contains(p))
+    PER_SHARE.iter().any(|p| clause.contains(p))
 }
 
 fn decimal_string(v: Result<Decimal, String>) -> (Option<String>, Option<String>) {
@@ -358,30 +361,13 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     }
 }
 
-/// Whether `text[start..end]` is alone on its line, looking at most 32 bytes
-/// to each side (table cells are short).
+/// Whether `text[start..end]` is alone on its line: only spaces between it
+/// and the line breaks (or text ends) on either side.
 fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
-    let mut from = start.saturating_sub(32);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let mut to = (end + 32).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
-    let before = &text[from..start];
-    let after = &text[end..to];
-    let head_ok = (from == 0 || before.contains('\n'))
-        && before
-            .rsplit('\n')
-            .next()
-            .is_some_and(|l| l.trim().is_empty());
-    let tail_ok = (to == text.len() || after.contains('\n'))
-        && after
-            .split('\n')
-            .next()
-            .is_some_and(|l| l.trim().is_empty());
-    head_ok && tail_ok
+    let blank = |c: char| c.is_whitespace() && c != '\n';
+    let before = text[..start].trim_end_matches(blank);
+    let after = text[end..].trim_start_matches(blank);
+    (before.is_empty() || before.ends_with('\n')) && (after.is_empty() || after.starts_with('\n'))
 }
 
 /// Links `X（約Y円）` conversions once entities are in their final order:
@@ -426,6 +412,23 @@ fn rate(this: Option<&str>, base: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_cells_are_alone_on_their_line() {
+        let text = "売上高\n  1,234 \r\n営業利益 56\n78";
+        let at = |n: &str| (text.find(n).unwrap(), text.find(n).unwrap() + n.len());
+        let (s, e) = at("1,234");
+        assert!(alone_on_line(text, s, e));
+        let (s, e) = at("56");
+        assert!(!alone_on_line(text, s, e));
+        let (s, e) = at("78");
+        assert!(alone_on_line(text, s, e));
+        assert!(per_share_before("1株当たり配当は", "1株当たり配当は".len()));
+        assert!(!per_share_before(
+            "1株当たり配当。今期は",
+            "1株当たり配当。今期は".len()
+        ));
+    }
 
     #[test]
     fn per_share_markers_have_the_prefilter_char() {
