@@ -11,7 +11,7 @@ use regex::Regex;
 use super::{Context, EntityValue, Found, PeriodValue, ValueText};
 use crate::span::Span;
 
-/// Anchored: tried only where a period can start (see [`next_period`]).
+/// Anchored: tried only where a period can start (see [`period_before`]).
 static PERIOD: Lazy<Regex> = Lazy::new(|| {
     Regex::new(concat!(
         r"^(?:",
@@ -24,6 +24,50 @@ static PERIOD: Lazy<Regex> = Lazy::new(|| {
     ))
     .expect("valid regex")
 });
+
+/// Capture group numbers of [`PERIOD`], looked up once by name.
+struct Groups {
+    fy: usize,
+    fm: usize,
+    nendo: usize,
+    q1: usize,
+    h1: usize,
+    h2: usize,
+    q: usize,
+    h: usize,
+    hh: usize,
+    full: usize,
+    my: usize,
+    m1: usize,
+    m2: usize,
+}
+
+static GROUPS: Lazy<Groups> = Lazy::new(|| {
+    let index = |name: &str| {
+        PERIOD
+            .capture_names()
+            .position(|n| n == Some(name))
+            .expect("named group of PERIOD")
+    };
+    Groups {
+        fy: index("fy"),
+        fm: index("fm"),
+        nendo: index("nendo"),
+        q1: index("q1"),
+        h1: index("h1"),
+        h2: index("h2"),
+        q: index("q"),
+        h: index("h"),
+        hh: index("hh"),
+        full: index("full"),
+        my: index("my"),
+        m1: index("m1"),
+        m2: index("m2"),
+    }
+});
+
+/// Where a period can end: every one names 期 or 年度.
+static ANCHORS: Lazy<Regex> = Lazy::new(|| Regex::new("[期度]").expect("valid regex"));
 
 fn quarter_digit(s: &str) -> Option<u32> {
     match s {
@@ -57,35 +101,36 @@ fn starts_period(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '第' | '上' | '中' | '下' | '通')
 }
 
-/// The leftmost period starting at or after `from`, with where it starts
-/// (the captures are relative to that). Only the few places shortly before
-/// each 期 or 度 where a period can start are tried, not the whole text.
-fn next_period(text: &str, mut from: usize) -> Option<(usize, regex::Captures<'_>)> {
-    loop {
-        let anchor = from + text[from..].find(['期', '度'])?;
-        let mut start = anchor.saturating_sub(MAX_LEAD).max(from);
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
-        // A period starting before `start` would need a 期/度 before
-        // `anchor`; one starting after `anchor` has a later one.
-        let found = text[start..anchor]
-            .char_indices()
-            .filter(|&(_, c)| starts_period(c))
-            .find_map(|(i, _)| {
-                let at = start + i;
-                PERIOD.captures(&text[at..]).map(|caps| (at, caps))
-            });
-        if found.is_some() {
-            return found;
-        }
-        from = anchor + '期'.len_utf8();
+/// The leftmost period starting at or after `from` whose 期 or 度 is at or
+/// after `anchor`, with where it starts (the captures are relative to
+/// that). Only the few places shortly before the anchor where a period can
+/// start are tried, not the whole text.
+fn period_before(text: &str, from: usize, anchor: usize) -> Option<(usize, regex::Captures<'_>)> {
+    let mut start = anchor.saturating_sub(MAX_LEAD).max(from);
+    while !text.is_char_boundary(start) {
+        start += 1;
     }
+    // A period starting before `start` would need a 期/度 before `anchor`;
+    // one starting after `anchor` has a later one.
+    text[start..anchor]
+        .char_indices()
+        .filter(|&(_, c)| starts_period(c))
+        .find_map(|(i, _)| {
+            let at = start + i;
+            PERIOD.captures(&text[at..]).map(|caps| (at, caps))
+        })
 }
 
 pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
+    let g = &*GROUPS;
     let mut from = 0;
-    while let Some((at, caps)) = next_period(ctx.text, from) {
+    for anchor in ANCHORS.find_iter(ctx.text) {
+        if anchor.start() < from {
+            continue;
+        }
+        let Some((at, caps)) = period_before(ctx.text, from, anchor.start()) else {
+            continue;
+        };
         let Some(all) = caps.get(0) else { break };
         let span = Span::new(at + all.start(), at + all.end());
         // A match is never empty; step past it (or one character).
@@ -101,19 +146,19 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if from > ctx.text.len() {
             break;
         }
-        let get = |name: &str| caps.name(name).map(|m| m.as_str());
-        let value = if let (Some(fy), Some(fm)) = (get("fy"), get("fm")) {
+        let get = |group: usize| caps.get(group).map(|m| m.as_str());
+        let value = if let (Some(fy), Some(fm)) = (get(g.fy), get(g.fm)) {
             let (Some(y), Ok(m)) = (year(fy), fm.parse::<u32>()) else {
                 continue;
             };
             if !(1..=12).contains(&m) {
                 continue;
             }
-            let (period, end) = if let Some(q) = get("q1").and_then(quarter_digit) {
+            let (period, end) = if let Some(q) = get(g.q1).and_then(quarter_digit) {
                 (quarter(q), None)
-            } else if get("h1").is_some() {
+            } else if get(g.h1).is_some() {
                 (Cow::Borrowed("H1"), None)
-            } else if get("h2").is_some() {
+            } else if get(g.h2).is_some() {
                 (Cow::Borrowed("H2"), Some(format!("{y}-{m:02}")))
             } else {
                 (Cow::Borrowed("FY"), Some(format!("{y}-{m:02}")))
@@ -123,10 +168,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 period,
                 period_end: end,
             }
-        } else if let Some(n) = get("nendo").and_then(year) {
+        } else if let Some(n) = get(g.nendo).and_then(year) {
             PeriodValue {
                 fiscal_year: Some(n + 1),
-                period: match (get("q1").and_then(quarter_digit), get("h1"), get("h2")) {
+                period: match (get(g.q1).and_then(quarter_digit), get(g.h1), get(g.h2)) {
                     (Some(q), _, _) => quarter(q),
                     (_, Some(_), _) => Cow::Borrowed("H1"),
                     (_, _, Some(_)) => Cow::Borrowed("H2"),
@@ -134,16 +179,16 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 },
                 period_end: Some(format!("{}-03", n + 1)),
             }
-        } else if let Some(q) = get("q").and_then(quarter_digit) {
+        } else if let Some(q) = get(g.q).and_then(quarter_digit) {
             PeriodValue {
                 fiscal_year: None,
                 period: quarter(q),
                 period_end: None,
             }
-        } else if get("h").is_some() || get("hh").is_some() || get("full").is_some() {
-            let period = if get("h").is_some() {
+        } else if get(g.h).is_some() || get(g.hh).is_some() || get(g.full).is_some() {
+            let period = if get(g.h).is_some() {
                 "H1"
-            } else if get("hh").is_some() {
+            } else if get(g.hh).is_some() {
                 "H2"
             } else {
                 "FY"
@@ -153,7 +198,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 period: Cow::Borrowed(period),
                 period_end: None,
             }
-        } else if let (Some(m1), Some(m2)) = (get("m1"), get("m2")) {
+        } else if let (Some(m1), Some(m2)) = (get(g.m1), get(g.m2)) {
             let (Ok(a), Ok(b)) = (m1.parse::<u32>(), m2.parse::<u32>()) else {
                 continue;
             };
@@ -165,7 +210,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 (1, 3) => 4,
                 _ => continue,
             };
-            let calendar_year = get("my").and_then(year);
+            let calendar_year = get(g.my).and_then(year);
             PeriodValue {
                 fiscal_year: calendar_year.map(|y| if b <= 3 { y } else { y + 1 }),
                 period: quarter(q),
