@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use crate::data::{bad_row, rows};
 use crate::error::Result;
-use crate::hash::FxHashMap;
+use crate::error::{Error, ErrorKind};
+use crate::hash::{HashMap64, fx_hash};
 
 const WEIGHTS: &str = include_str!("../../dictionaries/sentiment/calibration.tsv");
 const TARGET_WEIGHTS: &str = include_str!("../../dictionaries/sentiment/target_calibration.tsv");
@@ -24,7 +25,9 @@ pub const CLASSES: [&str; 3] = ["positive", "negative", "neutral"];
 /// Weights of the calibration model.
 #[derive(Debug, Default)]
 pub struct Calibration {
-    weights: FxHashMap<String, [f32; 3]>,
+    /// Keyed by the feature's hash, which the scorer computes once per
+    /// feature for this lookup and its seen-set; the name confirms a hit.
+    weights: HashMap64<(Box<str>, [f32; 3])>,
 }
 
 impl Calibration {
@@ -59,7 +62,7 @@ impl Calibration {
     /// # Errors
     /// [`ErrorKind::Dictionary`] with the line of a malformed row.
     pub fn parse(text: &str) -> Result<Self> {
-        let mut weights = FxHashMap::default();
+        let mut weights = HashMap64::default();
         for (line, cols) in rows(text) {
             let bad = || bad_row("calibration.tsv", line, "expected a feature and 3 weights");
             if cols.len() != 4 {
@@ -69,21 +72,46 @@ impl Calibration {
             for (slot, c) in w.iter_mut().zip(&cols[1..]) {
                 *slot = c.trim().parse().map_err(|_| bad())?;
             }
-            weights.insert(cols[0].to_string(), w);
+            let name = cols[0];
+            match weights.entry(fx_hash(name)) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let (other, slot): &mut (Box<str>, [f32; 3]) = e.into_mut();
+                    if **other != *name {
+                        return Err(Error::new(
+                            ErrorKind::Dictionary,
+                            format!(
+                                "calibration.tsv line {line}: features {other:?} and {name:?} share a hash"
+                            ),
+                        ));
+                    }
+                    *slot = w;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((name.into(), w));
+                }
+            }
         }
         Ok(Calibration { weights })
     }
 
     /// The weights of one feature.
     pub fn weight(&self, feature: &str) -> Option<&[f32; 3]> {
-        self.weights.get(feature)
+        self.weight_hashed(fx_hash(feature), feature)
+    }
+
+    /// [`Calibration::weight`] for a feature whose `fx_hash` is known.
+    pub(crate) fn weight_hashed(&self, hash: u64, feature: &str) -> Option<&[f32; 3]> {
+        self.weights
+            .get(&hash)
+            .filter(|(name, _)| **name == *feature)
+            .map(|(_, w)| w)
     }
 
     /// Class probabilities for sparse features `(name, value)`.
     pub fn predict(&self, features: &[(String, f32)]) -> [f32; 3] {
         let mut logits = [0.0f32; 3];
         for (name, value) in features {
-            if let Some(w) = self.weights.get(name) {
+            if let Some(w) = self.weight(name) {
                 for k in 0..3 {
                     logits[k] += w[k] * value;
                 }

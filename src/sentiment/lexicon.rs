@@ -47,7 +47,7 @@ pub struct Lexicon {
     pub(crate) max_bytes: usize,
     /// Hashes of every proper prefix of every entry, so a multi-token lookup
     /// stops as soon as no entry can start with the tokens so far.
-    prefixes: std::collections::HashSet<u64, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+    prefixes: crate::hash::HashSet64,
 }
 
 /// Words that say a level is unchanged; they are facts about the data, not

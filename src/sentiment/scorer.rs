@@ -10,7 +10,7 @@ use super::lexicon::{Cue, Lexicon};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
 use crate::extract::{EntityValue, Found};
-use crate::hash::{FxHasher, fx_hash};
+use crate::hash::{HashSet64, fx_hash};
 use crate::span::Span;
 use crate::tokenize::RawToken;
 
@@ -121,13 +121,13 @@ fn weigh(
     cal: &Calibration,
     visit: impl FnOnce(&mut FeatureSink<'_>),
 ) -> ([f32; 3], Vec<(f32, usize, usize)>) {
-    let mut seen =
-        std::collections::HashSet::<u64, std::hash::BuildHasherDefault<FxHasher>>::default();
+    let mut seen = HashSet64::default();
     let mut logits = [0.0f32; 3];
     let mut words: Vec<([f32; 3], (usize, usize))> = Vec::new();
     visit(&mut |k, v, at| {
-        if let Some(w) = cal.weight(k)
-            && seen.insert(fx_hash(k))
+        let hash = fx_hash(k);
+        if let Some(w) = cal.weight_hashed(hash, k)
+            && seen.insert(hash)
         {
             for (l, w) in logits.iter_mut().zip(w) {
                 *l += w * v;
