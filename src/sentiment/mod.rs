@@ -9,6 +9,7 @@
 //! [`NEUTRAL_BAND`] is neutral.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use crate::span::Span;
 
@@ -44,8 +45,8 @@ pub struct Evidence {
     pub weight: f64,
     /// Whether a negation flipped it.
     pub negated: bool,
-    /// The rule that produced it.
-    pub rule: String,
+    /// The rule that produced it (a fixed name, borrowed, not copied).
+    pub rule: Cow<'static, str>,
 }
 
 /// A score in [-1, 1], its label and the evidence for it.

@@ -3,6 +3,7 @@
 //! stops, negation, degree), weighted across clauses (contrast, hedges,
 //! questions), with evidence for every contribution.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::calibration::{CLASSES, Calibration, softmax};
@@ -189,7 +190,11 @@ fn calibrated_sentiment(
                 margin
             }),
             negated: false,
-            rule: format!("calibration: word toward {}", CLASSES[best]),
+            rule: Cow::Borrowed(match best {
+                0 => "calibration: word toward positive",
+                1 => "calibration: word toward negative",
+                _ => "calibration: word toward neutral",
+            }),
         });
     }
     Sentiment {
@@ -847,7 +852,7 @@ impl Scorer {
                     span,
                     weight: round3(c.weight * comp.clause_weights[c.clause]),
                     negated: c.negated,
-                    rule: c.rule.to_string(),
+                    rule: Cow::Borrowed(c.rule),
                 }
             })
             .collect()
