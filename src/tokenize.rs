@@ -87,8 +87,9 @@ pub struct Token<'a> {
     pub span: Span,
     /// Character span into the original input (`start..end` in `char`s).
     pub char_span: Span,
-    /// Dictionary features.
-    pub features: Features<'a>,
+    /// Dictionary features. They borrow the dictionary, loaded once for the
+    /// whole process, never the input: an owned token keeps them as they are.
+    pub features: Features<'static>,
     /// Whether the word was not in any dictionary (an unknown-word guess).
     pub unknown: bool,
 }
@@ -100,7 +101,7 @@ impl Token<'_> {
             text: Cow::Owned(self.text.into_owned()),
             span: self.span,
             char_span: self.char_span,
-            features: self.features.into_owned(),
+            features: self.features,
             unknown: self.unknown,
         }
     }
