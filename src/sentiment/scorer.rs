@@ -246,6 +246,11 @@ pub(crate) struct Scorer {
 /// statements).
 fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
     let surface = &text[tokens[i].norm.range()];
+    // Every figure cue starts with `(`, `%`, or a character led by 0xE2
+    // (`▲`, `△`) or 0xEF (`（`, `％`): one byte rules out most tokens.
+    if !matches!(surface.as_bytes().first(), Some(b'(' | b'%' | 0xE2 | 0xEF)) {
+        return None;
+    }
     if matches!(surface, "（" | "(") {
         return compared_figure(text, tokens, start, i);
     }
@@ -461,10 +466,26 @@ impl Scorer {
         tokens: &[RawToken],
         sentences: &[Span],
     ) -> Vec<Composition> {
+        // Sentences come in order: their token ranges are found by walking
+        // the tokens once, not by searching them for every sentence.
+        let mut next = 0;
         sentences
             .iter()
             .map(|&s| {
-                let (a, b) = Self::token_range(tokens, s);
+                // (From the start again should one ever come out of order.)
+                let mut a = if next < tokens.len() && tokens[next].norm.start > s.start {
+                    0
+                } else {
+                    next
+                };
+                while a < tokens.len() && tokens[a].norm.end <= s.start {
+                    a += 1;
+                }
+                let mut b = a;
+                while b < tokens.len() && tokens[b].norm.start < s.end {
+                    b += 1;
+                }
+                next = a;
                 self.compose(&self.matches(text, tokens, a, b), None)
             })
             .collect()
