@@ -289,8 +289,8 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             end = e;
             i += 1;
         } else if let Some((_, exp, code)) = note {
-            // A table cell under a 単位 note: the number alone on its (short)
-            // line; looking only a few bytes around keeps this linear.
+            // A table cell under a 単位 note: the number alone on its line,
+            // however much blank padding there is around it.
             let alone = alone_on_line(text, n.start, n.end);
             if alone
                 && (n.arabic
@@ -423,6 +423,10 @@ mod tests {
         assert!(!alone_on_line(text, s, e));
         let (s, e) = at("78");
         assert!(alone_on_line(text, s, e));
+        // Right-aligned cells keep their padding, however wide.
+        let padded = format!("売上高\n{}120\n", " ".repeat(40));
+        let s = padded.find("120").unwrap();
+        assert!(alone_on_line(&padded, s, s + 3));
         assert!(per_share_before("1株当たり配当は", "1株当たり配当は".len()));
         assert!(!per_share_before(
             "1株当たり配当。今期は",

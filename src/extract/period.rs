@@ -124,11 +124,15 @@ fn period_before(text: &str, from: usize, anchor: usize) -> Option<(usize, regex
 pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let g = &*GROUPS;
     let mut from = 0;
+    // Starts before the previous anchor were tried for it already.
+    let mut tried = 0;
     for anchor in ANCHORS.find_iter(ctx.text) {
         if anchor.start() < from {
             continue;
         }
-        let Some((at, caps)) = period_before(ctx.text, from, anchor.start()) else {
+        let floor = from.max(tried);
+        tried = anchor.end();
+        let Some((at, caps)) = period_before(ctx.text, floor, anchor.start()) else {
             continue;
         };
         let Some(all) = caps.get(0) else { break };
