@@ -2,9 +2,9 @@
 //! legal-form patterns (`株式会社X`, `Xホールディングス`, `X Inc.`) for companies
 //! the gazetteer does not list.
 
-use super::gazetteer::Gazetteer;
 use std::borrow::Cow;
 
+use super::gazetteer::Gazetteer;
 use super::{CompanyValue, Context, EntityValue, Found, ValueText};
 use crate::span::{Span, SpanSet};
 
@@ -88,6 +88,10 @@ impl Boundaries<'_> {
         let (text, tokens) = (self.ctx.text, self.ctx.tokens);
         if pos == 0 || pos == text.len() {
             return true;
+        }
+        // Asked out of order after all: search from the start again.
+        if self.next > 0 && tokens.get(self.next - 1).is_some_and(|t| t.norm.end >= pos) {
+            self.next = 0;
         }
         while self.next < tokens.len() && tokens[self.next].norm.end < pos {
             self.next += 1;
@@ -252,5 +256,41 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
         }
         covered.insert(span);
         out.push(unlisted(ctx, span));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::RawToken;
+
+    #[test]
+    fn boundaries_answer_in_any_order() {
+        // アリババ｜の｜株価 with a space before 株価.
+        let text = "アリババの 株価";
+        let token = |start: usize, end: usize| RawToken {
+            norm: Span::new(start, end),
+            features: ["名詞"; 9],
+            unknown: false,
+        };
+        let tokens = [token(0, 12), token(12, 15), token(16, 22)];
+        let ctx = Context {
+            text,
+            tokens: &tokens,
+            numbers: Vec::new(),
+        };
+        let expected = [
+            (0, true),
+            (3, false),
+            (12, true),
+            (15, true),
+            (16, true),
+            (19, false),
+            (22, true),
+        ];
+        let mut b = Boundaries { ctx: &ctx, next: 0 };
+        for &(pos, at) in expected.iter().chain(expected.iter().rev()) {
+            assert_eq!(b.at(pos), at, "{pos}");
+        }
     }
 }
