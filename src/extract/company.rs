@@ -74,34 +74,17 @@ fn is_ascii_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// Answers "is `pos` a token boundary (start or end of some token, or
-/// whitespace around it)?" for positions asked in increasing order, moving
-/// a cursor over the tokens instead of searching them each time.
-struct Boundaries<'c> {
-    ctx: &'c Context<'c>,
-    /// Index of the first token ending at or after the last position asked.
-    next: usize,
-}
-
-impl Boundaries<'_> {
-    fn at(&mut self, pos: usize) -> bool {
-        let (text, tokens) = (self.ctx.text, self.ctx.tokens);
-        if pos == 0 || pos == text.len() {
-            return true;
-        }
-        // Asked out of order after all: search from the start again.
-        if self.next > 0 && tokens.get(self.next - 1).is_some_and(|t| t.norm.end >= pos) {
-            self.next = 0;
-        }
-        while self.next < tokens.len() && tokens[self.next].norm.end < pos {
-            self.next += 1;
-        }
-        let i = self.next;
-        tokens
-            .get(i)
-            .is_some_and(|t| t.norm.end == pos || t.norm.start >= pos)
-            || tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
+/// Whether `pos` is a token boundary (start or end of some token, or
+/// whitespace around it).
+fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
+    if pos == 0 || pos == ctx.text.len() {
+        return true;
     }
+    let i = ctx.tokens.partition_point(|t| t.norm.end < pos);
+    ctx.tokens
+        .get(i)
+        .is_some_and(|t| t.norm.end == pos || t.norm.start >= pos)
+        || ctx.tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
 }
 
 /// Companies from the gazetteer aliases found in the text (`aliases`, see
@@ -113,13 +96,9 @@ pub(crate) fn extract(
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
-    // Aliases do not overlap and come in order: their starts and ends rise.
-    let mut boundaries = Boundaries { ctx, next: 0 };
     for &(start, end, alias_index) in aliases {
         let (company_index, alias) = &g.company_aliases[alias_index];
         let ascii = alias.is_ascii();
-        // Asked of every alias, in order, so the cursor only moves forward.
-        let (at_start, at_end) = (boundaries.at(start), boundaries.at(end));
         let ok = if ascii {
             !text[..start]
                 .chars()
@@ -127,7 +106,7 @@ pub(crate) fn extract(
                 .is_some_and(is_ascii_word_char)
                 && !text[end..].chars().next().is_some_and(is_ascii_word_char)
         } else {
-            at_start && at_end
+            at_boundary(ctx, start) && at_boundary(ctx, end)
         };
         if !ok {
             continue;
@@ -288,9 +267,8 @@ mod tests {
             (19, false),
             (22, true),
         ];
-        let mut b = Boundaries { ctx: &ctx, next: 0 };
         for &(pos, at) in expected.iter().chain(expected.iter().rev()) {
-            assert_eq!(b.at(pos), at, "{pos}");
+            assert_eq!(at_boundary(&ctx, pos), at, "{pos}");
         }
     }
 }

@@ -454,29 +454,25 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 /// start in the middle of an ASCII word (`GPT4o`, `A100`).
 pub fn scan(text: &str) -> Vec<ParsedNumber> {
     let mut out = Vec::new();
-    let mut from = 0;
+    let mut i = 0;
     let mut prev: Option<char> = None;
-    // One pass of a char iterator between numbers (re-slicing the text at
-    // every character costs more than the test itself).
-    'numbers: while from < text.len() {
-        for (k, c) in text[from..].char_indices() {
-            let i = from + k;
-            let starts = (starts_number(c)
-                && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.'))
-                || (matches!(c, '▲' | '△')
-                    && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
-            if starts && let Some(n) = parse_at(text, i) {
-                out.push(n);
-                prev = text[..n.end].chars().next_back();
-                from = n.end.max(i + 1);
-                while !text.is_char_boundary(from) {
-                    from += 1;
-                }
-                continue 'numbers;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let starts = (starts_number(c)
+            && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.'))
+            || (matches!(c, '▲' | '△')
+                && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
+        if starts && let Some(n) = parse_at(text, i) {
+            out.push(n);
+            prev = text[..n.end].chars().next_back();
+            i = n.end.max(i + 1);
+            while !text.is_char_boundary(i) {
+                i += 1;
             }
-            prev = Some(c);
+            continue;
         }
-        break;
+        prev = Some(c);
+        i += c.len_utf8();
     }
     out
 }
