@@ -410,23 +410,30 @@ fn output_order(f: &Found) -> (usize, u8, usize) {
 fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
     let total = lists.iter().map(Vec::len).sum();
     let mut heads = lists.map(|mut list| {
-        list.sort_by_key(output_order);
+        // (A stable sort allocates its scratch space even for sorted input.)
+        if !list.is_sorted_by_key(output_order) {
+            list.sort_by_key(output_order);
+        }
         list.into_iter()
     });
     let mut out = Vec::with_capacity(total);
+    // The key of each list's head, refreshed only when that head moves.
+    let mut keys = heads
+        .each_ref()
+        .map(|head| head.as_slice().first().map(output_order));
     loop {
         // The first list whose head comes first (strictly: ties keep list order).
         let mut first: Option<(usize, (usize, u8, usize))> = None;
-        for (i, head) in heads.iter().enumerate() {
-            if let Some(f) = head.as_slice().first() {
-                let key = output_order(f);
-                if first.is_none_or(|(_, best)| key < best) {
-                    first = Some((i, key));
-                }
+        for (i, key) in keys.iter().enumerate() {
+            if let Some(key) = *key
+                && first.is_none_or(|(_, best)| key < best)
+            {
+                first = Some((i, key));
             }
         }
         let Some((i, _)) = first else { break };
         out.extend(heads[i].next());
+        keys[i] = heads[i].as_slice().first().map(output_order);
     }
     out
 }
@@ -463,12 +470,12 @@ impl Extractors {
         let ctx = Context {
             text,
             tokens,
-            numbers: number::scan(text),
+            numbers: number::scan_tokens(text, tokens),
         };
         let names = g.find_names(text);
-        let mut companies = Vec::new();
+        let mut companies = Vec::with_capacity(names.companies.len());
         company::extract(&ctx, g, &names.companies, &mut companies);
-        let mut models = Vec::new();
+        let mut models = Vec::with_capacity(names.models.len());
         model::extract(&ctx, g, &names.models, &mut models);
         // A bare family name that is also a company name (ディープシーク) is
         // the company; a versioned name (DeepSeek-R1) is the model.
@@ -490,12 +497,13 @@ impl Extractors {
         // the gazetteer lacks (大和自動車＜7299＞).
         company::from_codes(&ctx, &tickers, &mut companies);
         companies.sort_by_key(|f| f.span.start);
-        let mut figures = Vec::new();
+        // Most numbers are amounts or percentages.
+        let mut figures = Vec::with_capacity(ctx.numbers.len());
         money::extract(&ctx, &mut figures);
         figures.retain(|f| !ticker_spans.overlaps(f.span));
         let taken: SpanIndex = figures.iter().chain(&tickers).map(|f| f.span).collect();
         percent::extract(&ctx, &companies, &taken, &mut figures);
-        let mut changes = Vec::new();
+        let mut changes = Vec::with_capacity(figures.len() / 2);
         if self.set.contains(EntityKind::Change) {
             figures.sort_by_key(|f| f.span.start);
             change::extract(&ctx, &companies, &figures, &mut changes);

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::tokenize::RawToken;
+
 /// An exact decimal: `mantissa × 10^-scale`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decimal {
@@ -453,28 +455,96 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 /// Every number in `text`, left to right, not overlapping. A number does not
 /// start in the middle of an ASCII word (`GPT4o`, `A100`).
 pub fn scan(text: &str) -> Vec<ParsedNumber> {
-    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() / 32);
     let mut i = 0;
-    let mut prev: Option<char> = None;
-    while i < text.len() {
-        let c = text[i..].chars().next().unwrap_or(' ');
-        let starts = (starts_number(c)
-            && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.'))
-            || (matches!(c, '▲' | '△')
-                && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
+    // Whether the char before `i` is ASCII alphanumeric or `.`.
+    let mut after_word = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (starts, width) = if b < 0x80 {
+            (b.is_ascii_digit() && !after_word, 1)
+        } else {
+            // Most text is kana and kanji: only chars whose first two bytes
+            // can begin a numeral, a sign or a unit are decoded.
+            let width = utf8_width(b);
+            let maybe = match b {
+                0xE2 => bytes.get(i + 1) == Some(&0x96),
+                0xE3 => bytes.get(i + 1) == Some(&0x80),
+                0xE4 | 0xE5 | 0xE7 | 0xE9 => true,
+                _ => false,
+            };
+            let starts = maybe
+                && text[i..].chars().next().is_some_and(|c| {
+                    (starts_number(c) && !after_word)
+                        || (matches!(c, '▲' | '△')
+                            && bytes.get(i + c.len_utf8()).is_some_and(u8::is_ascii_digit))
+                });
+            (starts, width)
+        };
         if starts && let Some(n) = parse_at(text, i) {
+            after_word = text[..n.end]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_ascii_alphanumeric() || p == '.');
             out.push(n);
-            prev = text[..n.end].chars().next_back();
             i = n.end.max(i + 1);
             while !text.is_char_boundary(i) {
                 i += 1;
             }
             continue;
         }
-        prev = Some(c);
-        i += c.len_utf8();
+        after_word = b.is_ascii_alphanumeric() || b == b'.';
+        i += width;
     }
     out
+}
+
+/// [`scan`] over tokenized text: numbers start only where a token IPADIC
+/// tags as a numeral (`名詞,数`) starts, or at a `▲`/`△` sign right before
+/// one, so the tokenizer's reading of every character is reused and kanji
+/// inside words (`一部`, `百貨店`, `四半期`) never start a number.
+pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> {
+    let mut out = Vec::with_capacity(tokens.len() / 8);
+    let mut end = 0;
+    for (k, t) in tokens.iter().enumerate() {
+        let start = t.norm.start;
+        if start < end {
+            continue;
+        }
+        let numeral = t.features[1] == "数";
+        let sign = !numeral
+            && matches!(&text[t.norm.range()], "▲" | "△")
+            && tokens.get(k + 1).is_some_and(|n| {
+                n.norm.start == t.norm.end && text.as_bytes()[n.norm.start].is_ascii_digit()
+            });
+        if !(numeral || sign) {
+            continue;
+        }
+        // Not in the middle of an ASCII word (GPT4o, A100).
+        if text[..start]
+            .bytes()
+            .next_back()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.')
+        {
+            continue;
+        }
+        if let Some(n) = parse_at(text, start) {
+            end = n.end;
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Length in bytes of the UTF-8 sequence that starts with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 #[cfg(test)]
@@ -538,6 +608,30 @@ mod tests {
             .map(|n| n.value.unwrap().to_string())
             .collect();
         assert_eq!(found, ["300000000"]);
+    }
+
+    #[test]
+    fn token_scan_starts_only_at_numerals() {
+        let text = "GPT4oとA100は3億、一部の百貨店は▲12億、二〇二五年に三千二百億円";
+        let tokenizer = crate::tokenize::Tokenizer::new().unwrap();
+        let found: Vec<(String, String)> = tokenizer.with_tokens(text, |tokens| {
+            scan_tokens(text, tokens)
+                .iter()
+                .map(|n| {
+                    (
+                        text[n.start..n.end].to_string(),
+                        n.value.unwrap().to_string(),
+                    )
+                })
+                .collect()
+        });
+        let expected = [
+            ("3億", "300000000"),
+            ("▲12億", "-1200000000"),
+            ("二〇二五", "2025"),
+            ("三千二百億", "320000000000"),
+        ];
+        assert_eq!(found, expected.map(|(a, b)| (a.to_string(), b.to_string())));
     }
 
     #[test]
