@@ -268,10 +268,11 @@ impl Analyzer {
                 })
                 .collect();
             let tokens = to_tokens(source, raw, &map);
-            let entities = entities
-                .into_iter()
-                .map(|e| e.into_entity(source, &map))
-                .collect();
+            // Found entities become the caller's in place.
+            let mut entities: Vec<Entity<'a>> = entities;
+            for e in &mut entities {
+                e.map_to_source(source, &map);
+            }
             Analysis {
                 tokens,
                 sentences,

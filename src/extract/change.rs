@@ -66,9 +66,9 @@ pub(crate) fn extract(
         let end = direction_after(text, pred_start).map_or(b.span.end, |(_, e)| e);
         let span = Span::new(a.span.start, end);
         covered.insert(span);
-        out.push(Found {
+        out.push(Found::found(
             span,
-            value: EntityValue::Change(ChangeValue {
+            EntityValue::Change(ChangeValue {
                 subject: subject_before(text, companies, a.span.start),
                 direction,
                 size: None,
@@ -77,7 +77,7 @@ pub(crate) fn extract(
                 to: Some(to),
                 baseline: None,
             }),
-        });
+        ));
     }
 
     // A percent with a direction is a move of its subject.
@@ -92,9 +92,9 @@ pub(crate) fn extract(
             continue;
         }
         let end = direction_after(text, f.span.end).map_or(f.span.end, |(_, e)| e.max(f.span.end));
-        out.push(Found {
-            span: Span::new(f.span.start, end),
-            value: EntityValue::Change(ChangeValue {
+        out.push(Found::found(
+            Span::new(f.span.start, end),
+            EntityValue::Change(ChangeValue {
                 subject: p.subject.clone(),
                 direction,
                 size: p.value.clone(),
@@ -103,7 +103,7 @@ pub(crate) fn extract(
                 to: None,
                 baseline: p.baseline.clone(),
             }),
-        });
+        ));
     }
 
     // 上方修正 / 下方修正 without figures. One search for the shared tail
@@ -124,9 +124,9 @@ pub(crate) fn extract(
             if covered.overlaps(span) {
                 continue;
             }
-            out.push(Found {
+            out.push(Found::found(
                 span,
-                value: EntityValue::Change(ChangeValue {
+                EntityValue::Change(ChangeValue {
                     subject: subject_before(text, companies, start),
                     direction: *direction,
                     size: None,
@@ -135,7 +135,7 @@ pub(crate) fn extract(
                     to: None,
                     baseline: baseline_before(text, start),
                 }),
-            });
+            ));
         }
     }
 }

@@ -112,15 +112,15 @@ pub(crate) fn extract(
             continue;
         }
         let c = &g.companies[*company_index];
-        out.push(Found {
-            span: Span::new(start, end),
-            value: EntityValue::Company(CompanyValue {
+        out.push(Found::found(
+            Span::new(start, end),
+            EntityValue::Company(CompanyValue {
                 id: Some(Cow::Borrowed(&c.id)),
                 name: Cow::Borrowed(&c.name),
                 matched_alias: Cow::Borrowed(alias),
                 parent: c.parent.as_deref().map(Cow::Borrowed),
             }),
-        });
+        ));
     }
     extract_patterns(ctx, out);
 }
@@ -140,15 +140,15 @@ fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
 /// A company found by pattern, not in the gazetteer: no id, named as written.
 fn unlisted(ctx: &Context<'_>, span: Span) -> Found {
     let name: ValueText = Cow::Owned(ctx.text[span.range()].to_string());
-    Found {
+    Found::found(
         span,
-        value: EntityValue::Company(CompanyValue {
+        EntityValue::Company(CompanyValue {
             id: None,
             name: name.clone(),
             matched_alias: name,
             parent: None,
         }),
-    }
+    )
 }
 
 /// Companies named by the Japanese code convention: the run of name tokens

@@ -339,22 +339,28 @@ pub struct CompanyValue {
     pub parent: Option<ValueText>,
 }
 
-/// An entity found in the folded text, before its span is mapped back.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Found {
-    /// Byte span into the folded text.
-    pub span: Span,
-    pub value: EntityValue,
+/// An entity found in the folded text: its span indexes the folded text and
+/// its `text` is empty until [`Entity::map_to_source`] maps it back. The
+/// extractors build the caller's entities in place, so each (large) value is
+/// moved as few times as possible.
+pub(crate) type Found = Entity<'static>;
+
+impl Entity<'static> {
+    /// An entity of the folded text at `span`.
+    pub(crate) fn found(span: Span, value: EntityValue) -> Self {
+        Entity {
+            text: Cow::Borrowed(""),
+            span,
+            value,
+        }
+    }
 }
 
-impl Found {
-    pub(crate) fn into_entity<'a>(self, source: &'a str, map: &dyn Fn(Span) -> Span) -> Entity<'a> {
-        let span = map(self.span);
-        Entity {
-            text: crate::analysis::slice(source, span),
-            span,
-            value: self.value,
-        }
+impl<'a> Entity<'a> {
+    /// Maps a [`Found`] entity's span to `source` and fills in its text.
+    pub(crate) fn map_to_source(&mut self, source: &'a str, map: &dyn Fn(Span) -> Span) {
+        self.span = map(self.span);
+        self.text = crate::analysis::slice(source, self.span);
     }
 }
 

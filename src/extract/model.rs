@@ -200,16 +200,16 @@ pub(crate) fn extract(
         {
             continue;
         }
-        out.push(Found {
+        out.push(Found::found(
             span,
-            value: EntityValue::Model(ModelValue {
+            EntityValue::Model(ModelValue {
                 name: text[span.range()].to_string(),
                 family: Cow::Borrowed(&family.family),
                 version,
                 variants,
                 developer: Cow::Borrowed(&family.developer),
             }),
-        });
+        ));
     }
 }
 

@@ -354,10 +354,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             }
             (None, None) => (money.amount, money.reason) = decimal_string(value),
         }
-        out.push(Found {
-            span: Span::new(start, end),
-            value: EntityValue::Money(money),
-        });
+        out.push(Found::found(
+            Span::new(start, end),
+            EntityValue::Money(money),
+        ));
     }
 }
 

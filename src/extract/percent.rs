@@ -289,9 +289,9 @@ pub(crate) fn extract(
             Err(e) => (None, Some(e)),
         };
         let max = max.take().and_then(|m| m.ok()).map(|m| m.to_string());
-        out.push(Found {
-            span: Span::new(n.start, end),
-            value: EntityValue::Percent(PercentValue {
+        out.push(Found::found(
+            Span::new(n.start, end),
+            EntityValue::Percent(PercentValue {
                 value,
                 max,
                 unit: Cow::Borrowed(unit),
@@ -300,7 +300,7 @@ pub(crate) fn extract(
                 subject: subject_before(text, companies, n.start),
                 reason,
             }),
-        });
+        ));
     }
 }
 

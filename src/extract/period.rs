@@ -223,9 +223,6 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         } else {
             continue;
         };
-        out.push(Found {
-            span,
-            value: EntityValue::Period(value),
-        });
+        out.push(Found::found(span, EntityValue::Period(value)));
     }
 }

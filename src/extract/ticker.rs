@@ -170,15 +170,15 @@ fn ticker(g: &'static Gazetteer, exchange: usize, symbol: &str, span: Span) -> F
         .by_ticker
         .get(&(e.code.clone(), symbol_key(symbol)))
         .map(|&i| Cow::Borrowed(g.companies[i].id.as_str()));
-    Found {
+    Found::found(
         span,
-        value: EntityValue::Ticker(TickerValue {
+        EntityValue::Ticker(TickerValue {
             symbol: symbol.to_string(),
             exchange: Cow::Borrowed(&e.code),
             mic: Cow::Borrowed(&e.mic),
             company,
         }),
-    }
+    )
 }
 
 fn exchange_by_code(g: &Gazetteer, code: &str) -> Option<usize> {
@@ -203,6 +203,7 @@ fn company_before(
     if let Some(Found {
         span,
         value: EntityValue::Ticker(t),
+        ..
     }) = tickers.last()
         && span.end == anchor
     {
