@@ -1,6 +1,7 @@
 //! The gazetteer: companies, AI model families and exchanges from
 //! `dictionaries/gazetteer/`, parsed once and matched with one automaton.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
@@ -155,7 +156,7 @@ pub struct Gazetteer {
     /// Vendor suffix (`T`, `HK`) → exchange index.
     pub(crate) exchange_suffixes: HashMap<String, usize>,
     /// `(exchange code, symbol without leading zeros)` → company index.
-    pub(crate) by_ticker: HashMap<(String, String), usize>,
+    pub(crate) by_ticker: HashMap<String, HashMap<String, usize>>,
     pub(crate) by_id: HashMap<String, usize>,
 }
 
@@ -164,12 +165,14 @@ fn fold(s: &str) -> String {
 }
 
 /// Symbol key for ticker lookups: upper case, leading zeros dropped.
-pub(crate) fn symbol_key(symbol: &str) -> String {
+pub(crate) fn symbol_key(symbol: &str) -> Cow<'_, str> {
     let s = symbol.trim_start_matches('0');
     if s.is_empty() {
-        "0".to_string()
+        Cow::Borrowed("0")
+    } else if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(s.to_ascii_uppercase())
     } else {
-        s.to_ascii_uppercase()
+        Cow::Borrowed(s)
     }
 }
 
@@ -226,7 +229,10 @@ impl Gazetteer {
                 let (exchange, symbol) = t
                     .split_once(':')
                     .ok_or_else(|| bad("companies.tsv", line, "ticker is not EXCHANGE:SYMBOL"))?;
-                by_ticker.insert((exchange.to_string(), symbol_key(symbol)), index);
+                by_ticker
+                    .entry(exchange.to_string())
+                    .or_insert_with(HashMap::new)
+                    .insert(symbol_key(symbol).into_owned(), index);
                 listing.push((exchange.to_string(), symbol.to_string()));
             }
             for alias in aliases.split('|') {
@@ -342,6 +348,15 @@ impl Gazetteer {
         found
     }
 
+    /// The company listed on `exchange` (a canonical code) as `symbol`
+    /// (leading zeros and case do not matter).
+    pub(crate) fn company_by_ticker(&self, exchange: &str, symbol: &str) -> Option<usize> {
+        self.by_ticker
+            .get(exchange)?
+            .get(symbol_key(symbol).as_ref())
+            .copied()
+    }
+
     /// The company with this id.
     pub fn company(&self, id: &str) -> Option<&Company> {
         self.by_id.get(id).map(|&i| &self.companies[i])
@@ -382,8 +397,8 @@ mod tests {
             );
         }
         assert_eq!(
-            g.by_ticker[&("NYSE".to_string(), "BABA".to_string())],
-            g.by_id["alibaba"]
+            g.company_by_ticker("NYSE", "BABA"),
+            Some(g.by_id["alibaba"])
         );
     }
 }

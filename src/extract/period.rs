@@ -101,11 +101,16 @@ fn starts_period(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '第' | '上' | '中' | '下' | '通')
 }
 
-/// The leftmost period starting at or after `from` whose 期 or 度 is at or
-/// after `anchor`, with where it starts (the captures are relative to
-/// that). Only the few places shortly before the anchor where a period can
+/// Where the leftmost period starting at or after `from` whose 期 or 度 is
+/// at or after `anchor` starts; its groups are left in `locs`, relative to
+/// that start (one set of locations serves every try: no allocation). Only the few places shortly before the anchor where a period can
 /// start are tried, not the whole text.
-fn period_before(text: &str, from: usize, anchor: usize) -> Option<(usize, regex::Captures<'_>)> {
+fn period_before(
+    text: &str,
+    from: usize,
+    anchor: usize,
+    locs: &mut regex::CaptureLocations,
+) -> Option<usize> {
     let mut start = anchor.saturating_sub(MAX_LEAD).max(from);
     while !text.is_char_boundary(start) {
         start += 1;
@@ -117,7 +122,7 @@ fn period_before(text: &str, from: usize, anchor: usize) -> Option<(usize, regex
         .filter(|&(_, c)| starts_period(c))
         .find_map(|(i, _)| {
             let at = start + i;
-            PERIOD.captures(&text[at..]).map(|caps| (at, caps))
+            PERIOD.captures_read(locs, &text[at..]).map(|_| at)
         })
 }
 
@@ -126,17 +131,20 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let mut from = 0;
     // Starts before the previous anchor were tried for it already.
     let mut tried = 0;
+    let mut locs = PERIOD.capture_locations();
     for anchor in ANCHORS.find_iter(ctx.text) {
         if anchor.start() < from {
             continue;
         }
         let floor = from.max(tried);
         tried = anchor.end();
-        let Some((at, caps)) = period_before(ctx.text, floor, anchor.start()) else {
+        let Some(at) = period_before(ctx.text, floor, anchor.start(), &mut locs) else {
             continue;
         };
-        let Some(all) = caps.get(0) else { break };
-        let span = Span::new(at + all.start(), at + all.end());
+        let Some((all_start, all_end)) = locs.get(0) else {
+            break;
+        };
+        let span = Span::new(at + all_start, at + all_end);
         // A match is never empty; step past it (or one character).
         from = if span.end > span.start {
             span.end
@@ -150,7 +158,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if from > ctx.text.len() {
             break;
         }
-        let get = |group: usize| caps.get(group).map(|m| m.as_str());
+        let get = |group: usize| locs.get(group).map(|(s, e)| &ctx.text[at + s..at + e]);
         let value = if let (Some(fy), Some(fm)) = (get(g.fy), get(g.fm)) {
             let (Some(y), Ok(m)) = (year(fy), fm.parse::<u32>()) else {
                 continue;

@@ -8,7 +8,7 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 use super::company::COMPANY_TAILS;
-use super::gazetteer::{Gazetteer, symbol_key};
+use super::gazetteer::Gazetteer;
 use super::{Context, EntityValue, Found, TickerValue, ValueText};
 use crate::span::{Span, SpanSet};
 
@@ -167,9 +167,8 @@ fn plausible(exchange: &str, symbol: &str) -> bool {
 fn ticker(g: &'static Gazetteer, exchange: usize, symbol: &str, span: Span) -> Found {
     let e = &g.exchanges[exchange];
     let company = g
-        .by_ticker
-        .get(&(e.code.clone(), symbol_key(symbol)))
-        .map(|&i| Cow::Borrowed(g.companies[i].id.as_str()));
+        .company_by_ticker(&e.code, symbol)
+        .map(|i| Cow::Borrowed(g.companies[i].id.as_str()));
     Found::found(
         span,
         EntityValue::Ticker(TickerValue {
