@@ -19,6 +19,14 @@
 //!
 //! Before training on everything, it reports held-out figures against the
 //! rules alone. The training data is never written anywhere.
+//!
+//! Environment knobs for experiments (the defaults make the shipped
+//! weights): `L2`, `MIN_DOCS`, `EPOCHS`; `DROP=w:,b:` leaves feature families
+//! out; `NB=1 NBPOW=p` scales features by their class log-count ratio;
+//! `TRAIN_GATED=0` trains only on examples the layer is asked about;
+//! `NOGATE` calibrates documents with no rule cue too; `ORACLE` reports the
+//! best per-class offsets (an upper bound); `PERFOLD` prints each held-out
+//! fold; `CONFUSION` prints confusion matrices.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
