@@ -155,7 +155,8 @@ pub struct Gazetteer {
     owners: Vec<NameOwners>,
     /// Vendor suffix (`T`, `HK`) → exchange index.
     pub(crate) exchange_suffixes: HashMap<String, usize>,
-    /// `(exchange code, symbol without leading zeros)` → company index.
+    /// Exchange code → symbol key ([`symbol_key`]) → company index, so a
+    /// lookup borrows both.
     pub(crate) by_ticker: HashMap<String, HashMap<String, usize>>,
     pub(crate) by_id: HashMap<String, usize>,
 }

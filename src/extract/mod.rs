@@ -423,23 +423,19 @@ fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
         list.into_iter()
     });
     let mut out = Vec::with_capacity(total);
-    // The key of each list's head, refreshed only when that head moves.
-    let mut keys = heads
-        .each_ref()
-        .map(|head| head.as_slice().first().map(output_order));
     loop {
         // The first list whose head comes first (strictly: ties keep list order).
         let mut first: Option<(usize, (usize, u8, usize))> = None;
-        for (i, key) in keys.iter().enumerate() {
-            if let Some(key) = *key
-                && first.is_none_or(|(_, best)| key < best)
-            {
-                first = Some((i, key));
+        for (i, head) in heads.iter().enumerate() {
+            if let Some(f) = head.as_slice().first() {
+                let key = output_order(f);
+                if first.is_none_or(|(_, best)| key < best) {
+                    first = Some((i, key));
+                }
             }
         }
         let Some((i, _)) = first else { break };
         out.extend(heads[i].next());
-        keys[i] = heads[i].as_slice().first().map(output_order);
     }
     out
 }

@@ -455,38 +455,14 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 /// Every number in `text`, left to right, not overlapping. A number does not
 /// start in the middle of an ASCII word (`GPT4o`, `A100`).
 pub fn scan(text: &str) -> Vec<ParsedNumber> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() / 32);
+    let mut out = Vec::new();
     let mut i = 0;
-    // Whether the char before `i` is ASCII alphanumeric or `.`.
-    let mut after_word = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (starts, width) = if b < 0x80 {
-            (b.is_ascii_digit() && !after_word, 1)
-        } else {
-            // Most text is kana and kanji: only chars whose first two bytes
-            // can begin a numeral, a sign or a unit are decoded.
-            let width = utf8_width(b);
-            let maybe = match b {
-                0xE2 => bytes.get(i + 1) == Some(&0x96),
-                0xE3 => bytes.get(i + 1) == Some(&0x80),
-                0xE4 | 0xE5 | 0xE7 | 0xE9 => true,
-                _ => false,
-            };
-            let starts = maybe
-                && text[i..].chars().next().is_some_and(|c| {
-                    (starts_number(c) && !after_word)
-                        || (matches!(c, '▲' | '△')
-                            && bytes.get(i + c.len_utf8()).is_some_and(u8::is_ascii_digit))
-                });
-            (starts, width)
-        };
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let starts = (starts_number(c) && !continues_word(text, i))
+            || (matches!(c, '▲' | '△')
+                && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
         if starts && let Some(n) = parse_at(text, i) {
-            after_word = text[..n.end]
-                .chars()
-                .next_back()
-                .is_some_and(|p| p.is_ascii_alphanumeric() || p == '.');
             out.push(n);
             i = n.end.max(i + 1);
             while !text.is_char_boundary(i) {
@@ -494,10 +470,18 @@ pub fn scan(text: &str) -> Vec<ParsedNumber> {
             }
             continue;
         }
-        after_word = b.is_ascii_alphanumeric() || b == b'.';
-        i += width;
+        i += c.len_utf8();
     }
     out
+}
+
+/// Whether `text[at..]` continues an ASCII word or decimal (`GPT4o`, `A100`,
+/// `.5`): no number starts there.
+fn continues_word(text: &str, at: usize) -> bool {
+    text[..at]
+        .bytes()
+        .next_back()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 /// [`scan`] over tokenized text: numbers start only where a token IPADIC
@@ -521,12 +505,7 @@ pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> 
         if !(numeral || sign) {
             continue;
         }
-        // Not in the middle of an ASCII word (GPT4o, A100).
-        if text[..start]
-            .bytes()
-            .next_back()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.')
-        {
+        if continues_word(text, start) {
             continue;
         }
         if let Some(n) = parse_at(text, start) {
@@ -535,16 +514,6 @@ pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> 
         }
     }
     out
-}
-
-/// Length in bytes of the UTF-8 sequence that starts with `lead`.
-fn utf8_width(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 #[cfg(test)]

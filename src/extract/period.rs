@@ -103,8 +103,9 @@ fn starts_period(c: char) -> bool {
 
 /// Where the leftmost period starting at or after `from` whose 期 or 度 is
 /// at or after `anchor` starts; its groups are left in `locs`, relative to
-/// that start (one set of locations serves every try: no allocation). Only the few places shortly before the anchor where a period can
-/// start are tried, not the whole text.
+/// that start (one set of locations serves every try: no allocation). Only
+/// the few places shortly before the anchor where a period can start are
+/// tried, not the whole text.
 fn period_before(
     text: &str,
     from: usize,
