@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use lindera::dictionary::{Dictionary, UserDictionary};
 use lindera::mode::Mode;
@@ -123,7 +123,7 @@ impl Token<'_> {
 pub(crate) struct RawToken {
     /// Byte span into the normalized text.
     pub norm: Span,
-    pub features: [&'static str; 9],
+    pub features: &'static [&'static str; 9],
     pub unknown: bool,
 }
 
@@ -163,7 +163,49 @@ pub(crate) enum DictionarySource {
 /// twice share them and tokens can borrow features without borrowing the
 /// analyzer.
 type SegmenterKey = (DictionarySource, Vec<PathBuf>);
-static SEGMENTERS: OnceCell<Mutex<HashMap<SegmenterKey, &'static Segmenter>>> = OnceCell::new();
+static SEGMENTERS: OnceCell<Mutex<HashMap<SegmenterKey, &'static Loaded>>> = OnceCell::new();
+
+/// A segmenter and the features of its words, each parsed once on first use
+/// and then shared by every thread: reading them from the dictionary means
+/// splitting and UTF-8-checking the joined entry, and news repeats its
+/// words. Tokens point at these features, which keeps a token small.
+struct Loaded {
+    segmenter: Segmenter,
+    /// By dictionary part: unknown-word classes, system words, user words.
+    words: [WordTable; 3],
+}
+
+/// Features by word id, in pages of [`PAGE`] slots allocated when a word of
+/// the page is first met, so memory follows the words a process reads
+/// rather than the size of the dictionary.
+struct WordTable {
+    pages: Box<[OnceLock<Box<[OnceLock<Box<[&'static str; 9]>>]>>]>,
+}
+
+/// Word ids per [`WordTable`] page.
+const PAGE: usize = 256;
+
+impl WordTable {
+    fn new(words: usize) -> Self {
+        WordTable {
+            pages: (0..words.div_ceil(PAGE)).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The features of word `id`, from `read` the first time; `None` for an
+    /// id beyond the table.
+    fn get(
+        &self,
+        id: usize,
+        read: impl FnOnce() -> [&'static str; 9],
+    ) -> Option<&[&'static str; 9]> {
+        let page = self
+            .pages
+            .get(id / PAGE)?
+            .get_or_init(|| (0..PAGE).map(|_| OnceLock::new()).collect());
+        Some(page[id % PAGE].get_or_init(|| Box::new(read())))
+    }
+}
 
 thread_local! {
     /// One lindera worker (a reusable Viterbi lattice and scratch buffers)
@@ -171,17 +213,8 @@ thread_local! {
     /// are built once and never freed). A fresh lattice per call allocates
     /// and frees megabytes, which the allocator returns to the OS and
     /// page-faults back in on the next call.
-    static WORKERS: RefCell<Vec<(usize, SegmentWorker, FeatureCache)>> =
-        const { RefCell::new(Vec::new()) };
+    static WORKERS: RefCell<Vec<(usize, SegmentWorker)>> = const { RefCell::new(Vec::new()) };
 }
-
-/// Features of the words a thread has met, by (dictionary part, word id):
-/// reading them from the dictionary means splitting and UTF-8-checking the
-/// joined entry every time, and news repeats its words.
-type FeatureCache = crate::hash::FxHashMap<(u8, u32), [&'static str; 9]>;
-
-/// A thread remembers the features of at most this many words.
-const MAX_CACHED_WORDS: usize = 1 << 16;
 
 /// Pooled token buffers of at most this many tokens are kept for reuse.
 const MAX_POOLED_TOKENS: usize = 1 << 15;
@@ -214,14 +247,17 @@ fn chunk_end(text: &str, start: usize) -> usize {
 /// The tokenizer stage: a shared, immutable segmenter.
 #[derive(Clone, Copy)]
 pub struct Tokenizer {
-    segmenter: &'static Segmenter,
+    loaded: &'static Loaded,
 }
 
 impl std::fmt::Debug for Tokenizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tokenizer")
-            .field("dictionary", &self.segmenter.dictionary.metadata.name)
-            .field("user_dictionary", &self.segmenter.user_dictionary.is_some())
+            .field("dictionary", &self.dictionary_name())
+            .field(
+                "user_dictionary",
+                &self.loaded.segmenter.user_dictionary.is_some(),
+            )
             .finish()
     }
 }
@@ -242,12 +278,22 @@ impl Tokenizer {
         // A poisoned lock only means another thread panicked while loading;
         // the map itself is still consistent.
         let mut map = registry.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(segmenter) = map.get(&key) {
-            return Ok(Tokenizer { segmenter });
+        if let Some(&loaded) = map.get(&key) {
+            return Ok(Tokenizer { loaded });
         }
-        let segmenter: &'static Segmenter = Box::leak(Box::new(build_segmenter(&key.0, &key.1)?));
-        map.insert(key, segmenter);
-        Ok(Tokenizer { segmenter })
+        let segmenter = build_segmenter(&key.0, &key.1)?;
+        let words = [
+            segmenter.dictionary.unknown_dictionary.words_idx_data.len(),
+            segmenter.dictionary.prefix_dictionary.words_idx_data.len() / 4,
+            segmenter
+                .user_dictionary
+                .as_ref()
+                .map_or(0, |u| u.dict.words_idx_data.len() / 4),
+        ]
+        .map(WordTable::new);
+        let loaded: &'static Loaded = Box::leak(Box::new(Loaded { segmenter, words }));
+        map.insert(key, loaded);
+        Ok(Tokenizer { loaded })
     }
 
     /// Tokenizes `input` (folding widths first); spans point into `input`.
@@ -301,52 +347,47 @@ impl Tokenizer {
     /// Appends the tokens of `chunk` (which starts at byte `offset` of the
     /// text), using the thread's lindera worker for this segmenter.
     fn segment_chunk(&self, chunk: &str, offset: usize, out: &mut Vec<RawToken>) {
-        let segmenter = self.segmenter;
+        let segmenter = &self.loaded.segmenter;
         let key = std::ptr::from_ref(segmenter) as usize;
         // A fresh lattice when the thread is shutting down or (never in
         // practice) already segmenting.
         let from_worker = WORKERS.try_with(|cell| {
             let mut workers = cell.try_borrow_mut().ok()?;
-            let i = match workers.iter().position(|(k, _, _)| *k == key) {
+            let i = match workers.iter().position(|(k, _)| *k == key) {
                 Some(i) => i,
                 None => {
-                    workers.push((key, segmenter.new_worker(), FeatureCache::default()));
+                    workers.push((key, segmenter.new_worker()));
                     workers.len() - 1
                 }
             };
-            let (_, worker, cache) = &mut workers[i];
+            let (_, worker) = &mut workers[i];
             Some(
                 worker
                     .segment(chunk)
-                    .map(|tokens| self.push_raw(&tokens, offset, out, Some(cache))),
+                    .map(|tokens| self.push_raw(&tokens, offset, out)),
             )
         });
         let done = match from_worker {
             Ok(Some(result)) => result,
             _ => segmenter
                 .segment(Cow::Borrowed(chunk))
-                .map(|tokens| self.push_raw(&tokens, offset, out, None)),
+                .map(|tokens| self.push_raw(&tokens, offset, out)),
         };
         // lindera only fails on internal lattice errors; a text it cannot
         // segment is treated as one unknown token rather than dropped.
         if done.is_err() {
             out.push(RawToken {
                 norm: Span::new(offset, offset + chunk.len()),
-                features: UNKNOWN_FEATURES,
+                features: &UNKNOWN_FEATURES,
                 unknown: true,
             });
         }
     }
 
-    /// Appends our plain-data tokens for lindera's, with features read from
-    /// the shared ('static) dictionaries, through the thread's cache.
-    fn push_raw(
-        &self,
-        tokens: &[lindera::token::Token<'_>],
-        offset: usize,
-        out: &mut Vec<RawToken>,
-        mut cache: Option<&mut FeatureCache>,
-    ) {
+    /// Appends our plain-data tokens for lindera's, with features from the
+    /// shared word tables.
+    fn push_raw(&self, tokens: &[lindera::token::Token<'_>], offset: usize, out: &mut Vec<RawToken>) {
+        let loaded: &'static Loaded = self.loaded;
         out.extend(tokens.iter().map(|t| {
             let unknown = t.word_id.is_unknown();
             let part = if unknown {
@@ -356,20 +397,10 @@ impl Tokenizer {
             } else {
                 2
             };
-            let key = (part, t.word_id.id());
-            let features = match cache.as_deref_mut() {
-                Some(cache) => match cache.get(&key) {
-                    Some(f) => *f,
-                    None => {
-                        let f = self.features_of(key);
-                        if cache.len() < MAX_CACHED_WORDS {
-                            cache.insert(key, f);
-                        }
-                        f
-                    }
-                },
-                None => self.features_of(key),
-            };
+            let id = t.word_id.id();
+            let features = loaded.words[usize::from(part)]
+                .get(id as usize, || self.features_of((part, id)))
+                .unwrap_or(&UNKNOWN_FEATURES);
             RawToken {
                 norm: Span::new(offset + t.byte_start, offset + t.byte_end),
                 features,
@@ -381,7 +412,7 @@ impl Tokenizer {
     /// The nine features of a word: `(0, id)` unknown-word class, `(1, id)`
     /// system dictionary, `(2, id)` user dictionary.
     fn features_of(&self, (part, id): (u8, u32)) -> [&'static str; 9] {
-        let segmenter = self.segmenter;
+        let segmenter: &'static Segmenter = &self.loaded.segmenter;
         let dictionary: &'static Dictionary = &segmenter.dictionary;
         let id = id as usize;
         let fields = match part {
@@ -406,18 +437,19 @@ impl Tokenizer {
     /// token count: the baseline the pipeline bench compares against.
     #[doc(hidden)]
     pub fn raw_segment_count(&self, text: &str) -> usize {
-        self.segmenter
+        self.loaded
+            .segmenter
             .segment(Cow::Borrowed(text))
             .map_or(0, |tokens| tokens.len())
     }
 
     /// The name the dictionary's metadata gives itself (`ipadic`, `unidic`, …).
     pub fn dictionary_name(&self) -> &str {
-        &self.segmenter.dictionary.metadata.name
+        &self.loaded.segmenter.dictionary.metadata.name
     }
 }
 
-const UNKNOWN_FEATURES: [&str; 9] = ["名詞", "一般", "*", "*", "*", "*", "*", "*", "*"];
+static UNKNOWN_FEATURES: [&str; 9] = ["名詞", "一般", "*", "*", "*", "*", "*", "*", "*"];
 
 /// Maps raw tokens of the normalized text to tokens of the original input.
 pub(crate) fn to_tokens<'a>(
@@ -430,7 +462,7 @@ pub(crate) fn to_tokens<'a>(
         .map(|r| {
             let span = to_original(r.norm);
             let char_span = Span::new(chars.char_offset(span.start), chars.char_offset(span.end));
-            let [pos, p1, p2, p3, ctype, cform, base, reading, pron] = r.features;
+            let [pos, p1, p2, p3, ctype, cform, base, reading, pron] = *r.features;
             Token {
                 text: Cow::Borrowed(&input[span.range()]),
                 span,

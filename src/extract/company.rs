@@ -127,7 +127,7 @@ pub(crate) fn extract(
 
 fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
     let t = &ctx.tokens[i];
-    let [pos, p1, ..] = t.features;
+    let [pos, p1, ..] = *t.features;
     let surface = &ctx.text[t.norm.range()];
     pos == "名詞"
         && !matches!(p1, "数" | "非自立" | "代名詞" | "副詞可能" | "接尾")
@@ -249,7 +249,7 @@ mod tests {
         let text = "アリババの 株価";
         let token = |start: usize, end: usize| RawToken {
             norm: Span::new(start, end),
-            features: ["名詞"; 9],
+            features: &["名詞"; 9],
             unknown: false,
         };
         let tokens = [token(0, 12), token(12, 15), token(16, 22)];

@@ -376,7 +376,7 @@ fn clause_break(text: &str, tokens: &[RawToken], i: usize) -> bool {
         i.checked_sub(1).map(|p| &tokens[p])
     };
     prev.is_some_and(|p| {
-        let [pos, _, _, _, _, form, ..] = p.features;
+        let [pos, _, _, _, _, form, ..] = *p.features;
         (matches!(pos, "動詞" | "助動詞" | "形容詞") && form.starts_with("連用"))
             || matches!(&text[p.norm.range()], "て" | "で" | "り" | "ず")
     })
@@ -416,7 +416,7 @@ fn target_clause(
 
 /// Whether a token's base form is a content word worth a lexical feature.
 fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
-    let [pos, p1, .., base, _, _] = t.features;
+    let [pos, p1, .., base, _, _] = *t.features;
     let keep = match pos {
         "名詞" => !matches!(p1, "数" | "非自立" | "代名詞" | "接尾"),
         // ない itself is a shifter, not a word: it marks the word it negates.
@@ -616,7 +616,7 @@ impl Scorer {
         cue: Cue,
     ) -> bool {
         let t = &tokens[first];
-        let [pos, p1, ..] = t.features;
+        let [pos, p1, ..] = *t.features;
         let single = last - first == 1;
         match cue {
             Cue::Contrast(_) if single && key == "が" => p1 == "接続助詞",
@@ -653,7 +653,7 @@ impl Scorer {
             let mut found = None;
             // No entry starts with a symbol or a digit (figures are handled
             // by `figure_cue`).
-            let [pos, p1, ..] = tokens[i].features;
+            let [pos, p1, ..] = *tokens[i].features;
             let max_n = if pos == "記号" || p1 == "数" {
                 0
             } else {
