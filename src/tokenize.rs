@@ -123,8 +123,21 @@ impl Token<'_> {
 pub(crate) struct RawToken {
     /// Byte span into the normalized text.
     pub norm: Span,
+    /// For a dictionary word (not `unknown`), the one shared entry of that
+    /// word in its dictionary's [`WordTable`], so its address identifies
+    /// the word (see [`RawToken::word_key`]).
     pub features: &'static [&'static str; 9],
     pub unknown: bool,
+}
+
+impl RawToken {
+    /// A key for the dictionary word this token is, the same for every
+    /// occurrence of the word (and so for its surface and features);
+    /// `None` for unknown words, whose surfaces vary.
+    pub fn word_key(&self) -> Option<usize> {
+        (!self.unknown && !std::ptr::eq(self.features, &UNKNOWN_FEATURES))
+            .then(|| std::ptr::from_ref(self.features) as usize)
+    }
 }
 
 /// The embedded finance user dictionary rows (IPADIC 13-column CSV) that
@@ -179,8 +192,11 @@ struct Loaded {
 /// the page is first met, so memory follows the words a process reads
 /// rather than the size of the dictionary.
 struct WordTable {
-    pages: Box<[OnceLock<Box<[OnceLock<Box<[&'static str; 9]>>]>>]>,
+    pages: Box<[OnceLock<WordPage>]>,
 }
+
+/// [`PAGE`] slots of a [`WordTable`], each filled when its word is met.
+type WordPage = Box<[OnceLock<Box<[&'static str; 9]>>]>;
 
 /// Word ids per [`WordTable`] page.
 const PAGE: usize = 256;
@@ -386,7 +402,12 @@ impl Tokenizer {
 
     /// Appends our plain-data tokens for lindera's, with features from the
     /// shared word tables.
-    fn push_raw(&self, tokens: &[lindera::token::Token<'_>], offset: usize, out: &mut Vec<RawToken>) {
+    fn push_raw(
+        &self,
+        tokens: &[lindera::token::Token<'_>],
+        offset: usize,
+        out: &mut Vec<RawToken>,
+    ) {
         let loaded: &'static Loaded = self.loaded;
         out.extend(tokens.iter().map(|t| {
             let unknown = t.word_id.is_unknown();

@@ -2,6 +2,7 @@
 //! map from surface (or IPADIC base form) to cue.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::data::{bad_row as bad, rows};
 use crate::error::Result;
@@ -48,6 +49,9 @@ pub struct Lexicon {
     /// Hashes of every proper prefix of every entry, so a multi-token lookup
     /// stops as soon as no entry can start with the tokens so far.
     prefixes: crate::hash::HashSet64,
+    /// Unique per parsed lexicon, so caches of its answers (see
+    /// `scorer::WordCues`) can tell lexicons apart.
+    id: u64,
 }
 
 /// Words that say a level is unchanged; they are facts about the data, not
@@ -90,7 +94,11 @@ impl Lexicon {
     /// # Errors
     /// [`ErrorKind::Dictionary`] with the file and line of a malformed row.
     pub fn parse(items: &str, predicates: &str, polar: &str, shifters: &str) -> Result<Self> {
-        let mut lex = Lexicon::default();
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let mut lex = Lexicon {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            ..Lexicon::default()
+        };
         for (line, cols) in rows(items) {
             let [surface, d, ..] = cols.as_slice() else {
                 return Err(bad("items.tsv", line, "expected 2 columns"));
@@ -166,6 +174,11 @@ impl Lexicon {
     /// Whether some entry is longer than `prefix` and starts with it.
     pub fn is_prefix(&self, prefix: &str) -> bool {
         self.prefixes.contains(&crate::hash::fx_hash(prefix))
+    }
+
+    /// This lexicon's unique id.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// The cue for a surface or base form.

@@ -4,6 +4,7 @@
 //! questions), with evidence for every contribution.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::calibration::{CLASSES, Calibration, softmax};
@@ -11,7 +12,7 @@ use super::lexicon::{Cue, Lexicon};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
 use crate::extract::{EntityValue, Found};
-use crate::hash::{HashSet64, fx_hash};
+use crate::hash::{FxHashMap, HashSet64, fx_hash};
 use crate::span::Span;
 use crate::tokenize::RawToken;
 
@@ -28,6 +29,27 @@ const ITEM_REACH: usize = 6;
 const SHIFT_REACH: usize = 4;
 /// Weight of an undesirable item mentioned with no movement (`減損損失を計上`).
 const BARE_UNDESIRABLE: f32 = -0.15;
+
+/// The lexicon's answers for one token on its own: the cues of its surface
+/// and (when it differs) its base form, and whether a longer entry can start
+/// with it. A dictionary word always gets the same answers, so a thread
+/// remembers them (see [`WORD_CUES`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct WordCues {
+    surface: Option<Cue>,
+    base: Option<Cue>,
+    starts_longer: bool,
+}
+
+thread_local! {
+    /// [`WordCues`] by [`RawToken::word_key`], for the lexicon with the id
+    /// in the first field (a thread switching lexicons starts afresh).
+    static WORD_CUES: RefCell<(u64, FxHashMap<usize, WordCues>)> =
+        RefCell::new((0, FxHashMap::default()));
+}
+
+/// A thread remembers the answers for at most this many words.
+const MAX_CACHED_WORDS: usize = 1 << 16;
 
 /// A lexicon entry found over tokens `first..last`.
 #[derive(Debug, Clone, Copy)]
@@ -646,6 +668,31 @@ impl Scorer {
 
     /// Lexicon hits over `tokens[range]`, longest first.
     fn matches(&self, text: &str, tokens: &[RawToken], start: usize, end: usize) -> Vec<Match> {
+        WORD_CUES
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut cache) => {
+                    if cache.0 != self.lex.id() {
+                        *cache = (self.lex.id(), FxHashMap::default());
+                    }
+                    self.matches_with(text, tokens, start, end, &mut cache.1)
+                }
+                Err(_) => self.matches_with(text, tokens, start, end, &mut FxHashMap::default()),
+            })
+            .unwrap_or_else(|_| {
+                self.matches_with(text, tokens, start, end, &mut FxHashMap::default())
+            })
+    }
+
+    /// [`Self::matches`], with the one-token answers of dictionary words
+    /// remembered in `cache`.
+    fn matches_with(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        start: usize,
+        end: usize,
+        cache: &mut FxHashMap<usize, WordCues>,
+    ) -> Vec<Match> {
         let mut out = Vec::new();
         let mut key = String::new();
         let mut i = start;
@@ -659,6 +706,23 @@ impl Scorer {
             } else {
                 4.min(end - i)
             };
+            let word = if max_n == 0 {
+                WordCues::default()
+            } else {
+                match tokens[i].word_key() {
+                    Some(k) => match cache.get(&k) {
+                        Some(w) => *w,
+                        None => {
+                            let w = self.word_cues(text, &tokens[i]);
+                            if cache.len() < MAX_CACHED_WORDS {
+                                cache.insert(k, w);
+                            }
+                            w
+                        }
+                    },
+                    None => self.word_cues(text, &tokens[i]),
+                }
+            };
             // Grow the token run while some entry can still start with it
             // (tokens must be contiguous; the run is then a slice of text).
             let mut n_max = 0;
@@ -666,9 +730,12 @@ impl Scorer {
                 let next = i + n_max;
                 if n_max > 0
                     && (tokens[next].norm.start != tokens[next - 1].norm.end
-                        || !self
-                            .lex
-                            .is_prefix(&text[tokens[i].norm.start..tokens[next - 1].norm.end]))
+                        || !(if n_max == 1 {
+                            word.starts_longer
+                        } else {
+                            self.lex
+                                .is_prefix(&text[tokens[i].norm.start..tokens[next - 1].norm.end])
+                        }))
                 {
                     break;
                 }
@@ -687,8 +754,12 @@ impl Scorer {
                 }
                 let forms: [Option<&str>; 2] =
                     [Some(surface_key), base_differs.then_some(key.as_str())];
-                for form in forms.into_iter().flatten() {
-                    if let Some(cue) = self.lex.get(form)
+                // One token: the remembered answers for its two forms.
+                let known = [word.surface, word.base];
+                for (form, known) in forms.into_iter().zip(known) {
+                    let Some(form) = form else { continue };
+                    let cue = if n == 1 { known } else { self.lex.get(form) };
+                    if let Some(cue) = cue
                         && self.allowed(text, tokens, i, i + n, form, cue)
                     {
                         found = Some(Match {
@@ -711,6 +782,19 @@ impl Scorer {
             }
         }
         out
+    }
+
+    /// What the lexicon says about token `t` on its own.
+    fn word_cues(&self, text: &str, t: &RawToken) -> WordCues {
+        let surface = &text[t.norm.range()];
+        let base = t.features[6];
+        WordCues {
+            surface: self.lex.get(surface),
+            base: (base != "*" && base != surface)
+                .then(|| self.lex.get(base))
+                .flatten(),
+            starts_longer: self.lex.is_prefix(surface),
+        }
     }
 
     /// Composes the cues of `tokens[start..end]`. `target` injects an item
