@@ -36,6 +36,8 @@ const BARE_UNDESIRABLE: f32 = -0.15;
 /// remembers them (see [`WORD_CUES`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct WordCues {
+    /// A symbol or numeral: no entry starts with one.
+    symbol_or_numeral: bool,
     surface: Option<Cue>,
     base: Option<Cue>,
     starts_longer: bool,
@@ -698,30 +700,25 @@ impl Scorer {
         let mut i = start;
         while i < end {
             let mut found = None;
+            let word = match tokens[i].word_key() {
+                Some(k) => match cache.get(&k) {
+                    Some(w) => *w,
+                    None => {
+                        let w = self.word_cues(text, &tokens[i]);
+                        if cache.len() < MAX_CACHED_WORDS {
+                            cache.insert(k, w);
+                        }
+                        w
+                    }
+                },
+                None => self.word_cues(text, &tokens[i]),
+            };
             // No entry starts with a symbol or a digit (figures are handled
             // by `figure_cue`).
-            let [pos, p1, ..] = *tokens[i].features;
-            let max_n = if pos == "記号" || p1 == "数" {
+            let max_n = if word.symbol_or_numeral {
                 0
             } else {
                 4.min(end - i)
-            };
-            let word = if max_n == 0 {
-                WordCues::default()
-            } else {
-                match tokens[i].word_key() {
-                    Some(k) => match cache.get(&k) {
-                        Some(w) => *w,
-                        None => {
-                            let w = self.word_cues(text, &tokens[i]);
-                            if cache.len() < MAX_CACHED_WORDS {
-                                cache.insert(k, w);
-                            }
-                            w
-                        }
-                    },
-                    None => self.word_cues(text, &tokens[i]),
-                }
             };
             // Grow the token run while some entry can still start with it
             // (tokens must be contiguous; the run is then a slice of text).
@@ -742,6 +739,9 @@ impl Scorer {
                 n_max += 1;
             }
             'len: for n in (1..=n_max).rev() {
+                if n == 1 && word.surface.is_none() && word.base.is_none() {
+                    break;
+                }
                 let run_start = tokens[i].norm.start;
                 let last = &tokens[i + n - 1];
                 let surface_key = &text[run_start..last.norm.end];
@@ -787,8 +787,9 @@ impl Scorer {
     /// What the lexicon says about token `t` on its own.
     fn word_cues(&self, text: &str, t: &RawToken) -> WordCues {
         let surface = &text[t.norm.range()];
-        let base = t.features[6];
+        let [pos, p1, .., base, _, _] = *t.features;
         WordCues {
+            symbol_or_numeral: pos == "記号" || p1 == "数",
             surface: self.lex.get(surface),
             base: (base != "*" && base != surface)
                 .then(|| self.lex.get(base))
