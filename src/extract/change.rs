@@ -92,6 +92,8 @@ pub(crate) fn extract(
             continue;
         }
         let end = direction_after(text, f.span.end).map_or(f.span.end, |(_, e)| e.max(f.span.end));
+        // The predicate may be a revision (5%下方修正): one change, not two.
+        covered.insert(Span::new(f.span.start, end));
         out.push(Found::found(
             Span::new(f.span.start, end),
             EntityValue::Change(ChangeValue {

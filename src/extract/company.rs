@@ -106,7 +106,7 @@ pub(crate) fn extract(
                 .is_some_and(is_ascii_word_char)
                 && !text[end..].chars().next().is_some_and(is_ascii_word_char)
         } else {
-            at_boundary(ctx, start) && at_boundary(ctx, end)
+            at_boundary(ctx, start) && at_boundary(ctx, end) && !place_or_unit(text, start, end)
         };
         if !ok {
             continue;
@@ -123,6 +123,21 @@ pub(crate) fn extract(
         ));
     }
     extract_patterns(ctx, out);
+}
+
+/// Whether the name at `text[start..end]` is a place or a unit rather than
+/// a company: a kanji name followed by 市, 町, 村, 区, 県 or 郡 (日立市), or a
+/// katakana name right after a figure (3テスラ).
+pub(crate) fn place_or_unit(text: &str, start: usize, end: usize) -> bool {
+    let name = &text[start..end];
+    let kanji = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '々');
+    let katakana = |c: char| matches!(c, '\u{30a0}'..='\u{30ff}');
+    (name.chars().all(kanji) && text[end..].starts_with(['市', '町', '村', '区', '県', '郡']))
+        || (name.chars().all(katakana)
+            && text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit() || super::number::is_number_char(c)))
 }
 
 fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
@@ -151,91 +166,267 @@ fn unlisted(ctx: &Context<'_>, span: Span) -> Found {
     )
 }
 
-/// Companies named by the Japanese code convention: the run of name tokens
-/// right before `＜7203＞` / `（7203）` that no company entity covers yet.
-pub(crate) fn from_codes(ctx: &Context<'_>, tickers: &[Found], companies: &mut Vec<Found>) {
+/// Companies named by a listing written right after them: the run of name
+/// tokens before `＜7203＞` / `（7203）` (a company the gazetteer may lack), or
+/// before `（NASDAQ: ARM）` when the gazetteer lists that ticker (アーム).
+pub(crate) fn from_codes(
+    ctx: &Context<'_>,
+    g: &'static Gazetteer,
+    tickers: &[Found],
+    companies: &mut Vec<Found>,
+) {
+    const OPENS: [char; 6] = ['<', '＜', '〈', '《', '(', '（'];
     let mut covered: SpanSet = companies.iter().map(|c| c.span).collect();
     for t in tickers {
         let EntityValue::Ticker(v) = &t.value else {
             continue;
         };
-        let bracket = ctx.text[t.span.range()].starts_with(['<', '＜', '〈', '《', '(', '（']);
-        if v.exchange != "TSE"
-            || !bracket
-            || covered.overlaps(Span::new(t.span.start.saturating_sub(1), t.span.start))
+        // The name ends at the bracket: the ticker's own (＜7203＞) or the
+        // one it is written in (（NASDAQ: ARM）).
+        let before = &ctx.text[..t.span.start];
+        let name_end = if ctx.text[t.span.range()].starts_with(OPENS) {
+            t.span.start
+        } else {
+            match before.chars().next_back() {
+                Some(c) if OPENS.contains(&c) => t.span.start - c.len_utf8(),
+                // （JR九州、9142）: the bracket before the short name.
+                Some('、' | ',') => {
+                    let Some(open) = before.rfind(OPENS).filter(|&o| {
+                        t.span.start - o < 48 && !before[o..].contains([')', '）', '。'])
+                    }) else {
+                        continue;
+                    };
+                    open
+                }
+                _ => continue,
+            }
+        };
+        let known = g.company_by_ticker(&v.exchange, &v.symbol);
+        if (v.exchange != "TSE" && known.is_none())
+            || covered.overlaps(Span::new(name_end.saturating_sub(1), name_end))
         {
             continue;
         }
-        let end_token = ctx.tokens.partition_point(|k| k.norm.end <= t.span.start);
-        if end_token == 0 || ctx.tokens[end_token - 1].norm.end != t.span.start {
+        let end_token = ctx.tokens.partition_point(|k| k.norm.end <= name_end);
+        if end_token == 0 || ctx.tokens[end_token - 1].norm.end != name_end {
             continue;
         }
+        // A listed company's name as written: its last token, and katakana
+        // tokens before it (not the description in front: 設計大手｜アーム).
+        let katakana = |i: usize| {
+            ctx.text[ctx.tokens[i].norm.range()]
+                .chars()
+                .all(|c| matches!(c, '\u{30a0}'..='\u{30ff}'))
+        };
         let mut first = end_token;
         while first > 0
             && end_token - first < 4
             && is_name_token(ctx, first - 1)
             && (first == end_token
-                || ctx.tokens[first - 1].norm.end == ctx.tokens[first].norm.start)
+                || ctx.tokens[first - 1].norm.end == ctx.tokens[first].norm.start
+                    && (known.is_none() || katakana(first - 1)))
         {
             first -= 1;
         }
         if first == end_token {
             continue;
         }
-        let span = Span::new(ctx.tokens[first].norm.start, t.span.start);
-        if covered.overlaps(span) {
+        let span = Span::new(ctx.tokens[first].norm.start, name_end);
+        // A legal form on its own is not a name (パナソニック ホールディングス＜6752＞).
+        if covered.overlaps(span) || COMPANY_TAILS.contains(&&ctx.text[span.range()]) {
             continue;
         }
         covered.insert(span);
-        companies.push(unlisted(ctx, span));
+        companies.push(match known {
+            Some(i) => {
+                let c = &g.companies[i];
+                Found::found(
+                    span,
+                    EntityValue::Company(CompanyValue {
+                        id: Some(Cow::Borrowed(&c.id)),
+                        name: Cow::Borrowed(&c.name),
+                        matched_alias: Cow::Owned(ctx.text[span.range()].to_string()),
+                        parent: c.parent.as_deref().map(Cow::Borrowed),
+                    }),
+                )
+            }
+            None => unlisted(ctx, span),
+        });
     }
 }
 
-/// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`: companies by legal form.
+/// Legal forms that can come before the name (株式会社X) as well as after it.
+const LEGAL_PREFIXES: &[&str] = &["株式会社", "(株)", "（株）", "㈱", "有限会社", "合同会社"];
+
+/// Whether token `i` can continue a name after a legal-form prefix
+/// (株式会社みらい物流: a prefix, nouns, suffix nouns, ASCII words).
+fn continues_name(ctx: &Context<'_>, i: usize) -> bool {
+    let t = &ctx.tokens[i];
+    let [pos, p1, ..] = *t.features;
+    let surface = &ctx.text[t.norm.range()];
+    (pos == "名詞" && !matches!(p1, "非自立" | "代名詞") || pos == "接頭詞")
+        && !surface
+            .chars()
+            .all(|c| c.is_ascii_punctuation() || c.is_whitespace())
+        && !matches!(surface, "同社" | "当社" | "子会社" | "親会社")
+}
+
+/// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`, `Xフィナンシャルグループ`,
+/// `X Inc.`: companies by legal form.
 fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let mut covered: SpanSet = out.iter().map(|c| c.span).collect();
     let tokens = ctx.tokens;
-    for (i, t) in tokens.iter().enumerate() {
-        let surface = &ctx.text[t.norm.range()];
-        if !LEGAL_SUFFIXES.contains(&surface) {
+    let text = ctx.text;
+    let mut found = |span: Span, out: &mut Vec<Found>| {
+        if !covered.overlaps(span) {
+            covered.insert(span);
+            out.push(unlisted(ctx, span));
+        }
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        let surface = &text[t.norm.range()];
+        // A legal form may span tokens (合同｜会社): the longest one starting here.
+        let form = LEGAL_SUFFIXES
+            .iter()
+            .filter(|f| text[t.norm.start..].starts_with(**f))
+            .max_by_key(|f| f.len());
+        let (form_end, is_form) = match form {
+            Some(f) => {
+                let end = t.norm.start + f.len();
+                let last = tokens[i..].partition_point(|k| k.norm.end <= end) + i;
+                // The form must end on a token boundary.
+                if last > i && tokens[last - 1].norm.end == end {
+                    (last, true)
+                } else {
+                    (i + 1, false)
+                }
+            }
+            None => (i + 1, false),
+        };
+        let group = !is_form && surface.ends_with("グループ");
+        if !is_form && !group {
+            i += 1;
             continue;
         }
-        // X株式会社 / Xホールディングス: up to four name tokens before.
+        // X株式会社 / Xホールディングス / Xグループ: up to four name tokens
+        // before (a suffix noun may follow the first: 三ツ星).
         let mut first = i;
         while first > 0
             && i - first < 4
-            && is_name_token(ctx, first - 1)
             && tokens[first - 1].norm.end == tokens[first].norm.start
+            && (is_name_token(ctx, first - 1)
+                || first - 1 > 0
+                    && tokens[first - 1].features[1] == "接尾"
+                    && is_name_token(ctx, first - 2))
         {
             first -= 1;
         }
-        let span = if first < i {
-            Some(Span::new(tokens[first].norm.start, t.norm.end))
-        } else if surface == "株式会社"
-            || surface == "(株)"
-            || surface == "（株）"
-            || surface == "㈱"
+        let end = tokens[form_end - 1].norm.end;
+        let span = if group {
+            // Groups are common nouns too (企業グループ): only after a proper
+            // or unknown name, or as a compound (白鷺｜フィナンシャルグループ).
+            let named = tokens[first..i]
+                .iter()
+                .any(|k| k.unknown || k.features[1] == "固有名詞");
+            (first < i && (named || surface != "グループ"))
+                .then(|| Span::new(tokens[first].norm.start, end))
+        } else if first < i {
+            Some(Span::new(tokens[first].norm.start, end))
+        } else if LEGAL_PREFIXES
+            .iter()
+            .any(|p| text[t.norm.start..end] == **p)
         {
-            // 株式会社X: up to four name tokens after.
-            let mut last = i;
+            // 株式会社X: up to six name tokens after.
+            let mut last = form_end - 1;
             while last + 1 < tokens.len()
-                && last - i < 4
-                && is_name_token(ctx, last + 1)
+                && last + 1 - form_end < 6
+                && continues_name(ctx, last + 1)
                 && tokens[last + 1].norm.start == tokens[last].norm.end
+                && (last + 1 > form_end - 1 + 1 || tokens[last + 1].features[1] != "接尾")
             {
                 last += 1;
             }
-            (last > i).then(|| Span::new(t.norm.start, tokens[last].norm.end))
+            (last >= form_end).then(|| Span::new(t.norm.start, tokens[last].norm.end))
         } else {
             None
         };
-        let Some(span) = span else { continue };
-        if covered.overlaps(span) {
-            continue;
+        if let Some(span) = span {
+            found(span, out);
         }
-        covered.insert(span);
-        out.push(unlisted(ctx, span));
+        i = form_end;
     }
+    for span in english_legal_names(text) {
+        found(span, out);
+    }
+}
+
+/// English legal suffixes, each after a name and optionally a comma.
+const ENGLISH_SUFFIXES: &[&str] = &[
+    "Co., Ltd.",
+    "Inc.",
+    "Inc",
+    "Corp.",
+    "Corporation",
+    "Ltd.",
+    "Limited",
+    "LLC",
+    "PLC",
+    "plc",
+];
+
+/// `Northwind Analytics Inc.`, `Aurora Quantum Technologies, Inc.`: up to
+/// five capitalized ASCII words before an English legal suffix.
+fn english_legal_names(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for suffix in ENGLISH_SUFFIXES {
+        for (at, _) in text.match_indices(suffix) {
+            let end = at + suffix.len();
+            if bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                continue;
+            }
+            // `, ` or ` ` before the suffix.
+            let mut name_end = at;
+            if text[..name_end].ends_with(' ') {
+                name_end -= 1;
+            } else {
+                continue;
+            }
+            if text[..name_end].ends_with(',') {
+                name_end -= 1;
+            }
+            let word_char =
+                |c: char| c.is_ascii_alphanumeric() || matches!(c, '&' | '-' | '.' | '\'');
+            let mut start = name_end;
+            let mut cursor = name_end;
+            let mut words = 0;
+            while words < 5 {
+                let word_start = text[..cursor]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !word_char(c))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                let word = &text[word_start..cursor];
+                if !word.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                    break;
+                }
+                start = word_start;
+                words += 1;
+                // One space, then maybe another word of the name.
+                if !text[..word_start].ends_with(' ') {
+                    break;
+                }
+                cursor = word_start - 1;
+            }
+            if words > 0 {
+                out.push(Span::new(start, end));
+            }
+        }
+    }
+    out.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    out
 }
 
 #[cfg(test)]

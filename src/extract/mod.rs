@@ -497,7 +497,7 @@ impl Extractors {
         companies.retain(|c| !ticker_spans.overlaps(c.span));
         // A listed code names the company written right before it, even one
         // the gazetteer lacks (大和自動車＜7299＞).
-        company::from_codes(&ctx, &tickers, &mut companies);
+        company::from_codes(&ctx, g, &tickers, &mut companies);
         companies.sort_by_key(|f| f.span.start);
         // Most numbers are amounts or percentages.
         let mut figures = Vec::with_capacity(ctx.numbers.len());

@@ -139,13 +139,24 @@ pub(crate) fn extract(
         {
             continue;
         }
+        // A katakana name before ・ is a person's (クロード・モネ); after a
+        // figure, a unit.
+        if !prefix_ascii
+            && (next == Some('・') || super::company::place_or_unit(text, start, prefix_end))
+        {
+            continue;
+        }
         // Short prefixes (o1, o3) must stand alone or take a hyphen.
         if prefix.len() <= 2 && next.is_some_and(|c| c.is_ascii_alphanumeric()) {
             continue;
         }
 
         let mut end = prefix_end;
-        let mut version: Option<String> = None;
+        // A prefix that carries the version (o3 of the o-series).
+        let mut version: Option<String> = prefix
+            .strip_prefix(family.family.as_str())
+            .filter(|v| is_version(v))
+            .map(str::to_string);
         let mut variants: Vec<String> = Vec::new();
         // Digits glued to the prefix: Qwen3, GPT4o, Qwen2.5.
         if prefix_ascii && next.is_some_and(|c| c.is_ascii_digit()) {

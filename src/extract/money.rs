@@ -101,6 +101,8 @@ const BOUND_BEFORE: &[(&str, Bound)] = &[
     ("最高", Bound::AtMost),
 ];
 const RANGE_MARKS: &[char] = &['～', '〜', '~'];
+/// What makes `XからY` a range rather than a move from X to Y.
+const RANGE_TAILS: &[&str] = &["の範囲", "の間", "のレンジ", "の幅", "程度", "規模"];
 const PER_SHARE: &[&str] = &[
     "1株当たり",
     "1株あたり",
@@ -264,6 +266,35 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         } else if let Some((e, code)) = currency_after(text, end) {
             currency = Some(code);
             end = e;
+            if let Some(&next) = numbers.get(i)
+                && next.start >= end
+            {
+                let gap = &text[end..next.start];
+                if code == "JPY"
+                    && gap.is_empty()
+                    && text[next.end..].starts_with('銭')
+                    && let Ok(sen) = next.value
+                    && sen.is_integer()
+                    && sen.cmp_value(Decimal::from_int(100)) == Some(std::cmp::Ordering::Less)
+                    && text[..end].ends_with('円')
+                {
+                    // 158円32銭: sen are hundredths of a yen.
+                    value = value
+                        .and_then(|v| v.checked_add(sen.scaled_down(2)).map_err(|e| e.to_string()));
+                    end = next.end + '銭'.len_utf8();
+                    i += 1;
+                } else if let Some((e2, code2)) = currency_after(text, next.end)
+                    && code2 == code
+                    && (gap.chars().count() == 1 && gap.starts_with(RANGE_MARKS)
+                        || gap == "から" && RANGE_TAILS.iter().any(|t| text[e2..].starts_with(t)))
+                {
+                    // 50億ドル～70億ドル, 50億ドルから70億ドルの範囲: one range
+                    // (not 3,000円から3,500円に引き上げ, a change).
+                    range_max = Some(value_of(&next));
+                    end = e2;
+                    i += 1;
+                }
+            }
         } else if let Some(&next) = numbers.get(i)
             && text[n.end..].starts_with(RANGE_MARKS)
             && text[n.end..next.start].chars().count() == 1
@@ -288,10 +319,12 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             currency = Some(code);
             end = e;
             i += 1;
-        } else if let Some((_, exp, code)) = note {
+        } else if let Some((at, exp, code)) = note {
             // A table cell under a 単位 note: the number alone on its line,
-            // however much blank padding there is around it.
-            let alone = alone_on_line(text, n.start, n.end);
+            // however much blank padding there is around it, or a bare figure
+            // later on the note's own line (（単位：百万円）売上高 48,210、…).
+            let alone = alone_on_line(text, n.start, n.end)
+                || (!text[at..n.start].contains('\n') && bare_figure_end(text, n.end));
             if alone
                 && (n.arabic
                     || text[..n.start].ends_with(['▲', '△'])
@@ -359,6 +392,17 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             EntityValue::Money(money),
         ));
     }
+}
+
+/// Whether a figure ending at `end` is bare: nothing after it but a
+/// separator, a closing bracket or the end of the line (no unit, no 年, no %).
+fn bare_figure_end(text: &str, end: usize) -> bool {
+    text[end..].chars().next().is_none_or(|c| {
+        matches!(
+            c,
+            '、' | ',' | '，' | '。' | ' ' | '\t' | '\n' | '\r' | ')' | '）' | '|' | '/' | '／'
+        )
+    })
 }
 
 /// Whether `text[start..end]` is alone on its line: only spaces between it

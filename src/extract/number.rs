@@ -32,6 +32,14 @@ impl fmt::Display for NumberError {
 type Num = Result<Decimal, NumberError>;
 
 impl Decimal {
+    /// This value divided by `10^exp` (exact: only the scale changes).
+    pub fn scaled_down(self, exp: u32) -> Self {
+        Decimal {
+            mantissa: self.mantissa,
+            scale: self.scale.saturating_add(exp),
+        }
+    }
+
     /// Zero.
     pub const ZERO: Decimal = Decimal {
         mantissa: 0,

@@ -54,6 +54,7 @@ pub(crate) const UP_WORDS: &[&str] = &[
     "高騰",
     "膨ら",
     "値上げ",
+    "上方修正",
 ];
 pub(crate) const DOWN_WORDS: &[&str] = &[
     "下落",
@@ -81,6 +82,7 @@ pub(crate) const DOWN_WORDS: &[&str] = &[
     "下押し",
     "値下げ",
     "削減",
+    "下方修正",
 ];
 pub(crate) const BASELINES: &[&str] = &[
     "前年同期比",
@@ -248,6 +250,10 @@ pub(crate) fn extract(
                 )
             } else if let Some(u) = POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
                 if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                // 2900ポイント台 is an index level, not a change in points.
+                if rest[u.len()..].starts_with('台') {
                     continue;
                 }
                 (

@@ -109,6 +109,34 @@ fn bracketed_code(text: &str, open_at: usize, closes: &[char]) -> Option<(Span, 
         .then(|| (Span::new(open_at, code_at + 4 + close.len_utf8()), code_at))
 }
 
+/// `（JR東日本、9020）`: an opening paren at `open_at`, a short name, a comma,
+/// then a code and the closing paren: the code's span and start.
+fn aliased_code(text: &str, open_at: usize) -> Option<(Span, usize)> {
+    let inner_at = open_at + text[open_at..].chars().next()?.len_utf8();
+    let inner = text
+        .get(inner_at..(inner_at + 48).min(text.len()))
+        .or_else(|| text.get(inner_at..))?;
+    let (sep_at, sep) = inner
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '、' | ','))?;
+    let name = &inner[..sep_at];
+    if name.is_empty()
+        || name.chars().count() > 10
+        || name.contains(|c: char| c.is_ascii_digit() || "()（）。:：".contains(c))
+    {
+        return None;
+    }
+    let code_at = inner_at + sep_at + sep.len_utf8();
+    let code_at = code_at + (text[code_at..].len() - text[code_at..].trim_start().len());
+    if !is_jp_code(text.as_bytes().get(code_at..code_at + 4)?) {
+        return None;
+    }
+    let close = text[code_at + 4..].chars().next()?;
+    PAREN_CLOSES
+        .contains(&close)
+        .then(|| (Span::new(code_at, code_at + 4), code_at))
+}
+
 /// `証券コード：7203`, `コード番号は285A`, `コード 7203` with `コード` at
 /// `at`: the span (a label head before `コード` is part of it) and where the
 /// code starts.
@@ -311,16 +339,15 @@ pub(crate) fn extract(
             found.push(ticker(g, tse, &text[code_at..code_at + 4], span));
         }
         // （7203） only right after a company name.
-        for (span, code_at) in parens
-            .iter()
-            .filter_map(|&at| bracketed_code(text, at, PAREN_CLOSES))
-        {
+        for (open_at, (span, code_at)) in parens.iter().filter_map(|&at| {
+            bracketed_code(text, at, PAREN_CLOSES)
+                .or_else(|| aliased_code(text, at))
+                .map(|found| (at, found))
+        }) {
             let after_company = companies
-                .binary_search_by(|f| f.span.end.cmp(&span.start))
+                .binary_search_by(|f| f.span.end.cmp(&open_at))
                 .is_ok()
-                || COMPANY_TAILS
-                    .iter()
-                    .any(|t| text[..span.start].ends_with(t));
+                || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t));
             if after_company && !taken.overlaps(span) {
                 taken.insert(span);
                 found.push(ticker(g, tse, &text[code_at..code_at + 4], span));
