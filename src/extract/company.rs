@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use once_cell::sync::Lazy;
+
 use super::gazetteer::Gazetteer;
 use super::{CompanyValue, Context, EntityValue, Found, ValueText};
 use crate::span::{Span, SpanSet};
@@ -19,6 +21,15 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "有限会社",
     "合同会社",
 ];
+/// [`LEGAL_SUFFIXES`], longest first, and グループ: found by one search.
+static LEGAL_FORMS: Lazy<regex::Regex> = Lazy::new(|| {
+    let mut forms: Vec<&str> = LEGAL_SUFFIXES.to_vec();
+    forms.push("グループ");
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let alternation: Vec<String> = forms.iter().map(|f| regex::escape(f)).collect();
+    regex::Regex::new(&alternation.join("|")).expect("valid regex")
+});
+
 /// Words that, at the end of a noun run, usually name a company (used for
 /// `X（7203）` codes and `Xの株価` subjects).
 pub(crate) const COMPANY_TAILS: &[&str] = &[
@@ -127,17 +138,21 @@ pub(crate) fn extract(
 
 /// Whether the name at `text[start..end]` is a place or a unit rather than
 /// a company: a kanji name followed by 市, 町, 村, 区, 県 or 郡 (日立市), or a
-/// katakana name right after a figure (3テスラ).
+/// katakana name right after a figure (3テスラ) or inside a longer katakana
+/// word (リチウムイオン).
 pub(crate) fn place_or_unit(text: &str, start: usize, end: usize) -> bool {
     let name = &text[start..end];
     let kanji = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '々');
     let katakana = |c: char| matches!(c, '\u{30a0}'..='\u{30ff}');
+    let before = text[..start].chars().next_back();
     (name.chars().all(kanji) && text[end..].starts_with(['市', '町', '村', '区', '県', '郡']))
         || (name.chars().all(katakana)
-            && text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_digit() || super::number::is_number_char(c)))
+            && before.is_some_and(|c| {
+                c.is_ascii_digit()
+                    || super::number::is_number_char(c)
+                    // The tail of a longer katakana word (リチウム｜イオン).
+                    || (katakana(c) && c != '・')
+            }))
 }
 
 fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
@@ -201,14 +216,15 @@ pub(crate) fn from_codes(
                 _ => continue,
             }
         };
-        let known = g.company_by_ticker(&v.exchange, &v.symbol);
-        if (v.exchange != "TSE" && known.is_none())
-            || covered.overlaps(Span::new(name_end.saturating_sub(1), name_end))
-        {
+        if covered.overlaps(Span::new(name_end.saturating_sub(1), name_end)) {
             continue;
         }
         let end_token = ctx.tokens.partition_point(|k| k.norm.end <= name_end);
         if end_token == 0 || ctx.tokens[end_token - 1].norm.end != name_end {
+            continue;
+        }
+        let known = g.company_by_ticker(&v.exchange, &v.symbol);
+        if v.exchange != "TSE" && known.is_none() {
             continue;
         }
         // A listed company's name as written: its last token, and katakana
@@ -283,33 +299,32 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
             out.push(unlisted(ctx, span));
         }
     };
-    let mut i = 0;
-    while i < tokens.len() {
-        let t = &tokens[i];
-        let surface = &text[t.norm.range()];
-        // A legal form may span tokens (合同｜会社): the longest one starting here.
-        let form = LEGAL_SUFFIXES
-            .iter()
-            .filter(|f| text[t.norm.start..].starts_with(**f))
-            .max_by_key(|f| f.len());
-        let (form_end, is_form) = match form {
-            Some(f) => {
-                let end = t.norm.start + f.len();
-                let last = tokens[i..].partition_point(|k| k.norm.end <= end) + i;
-                // The form must end on a token boundary.
-                if last > i && tokens[last - 1].norm.end == end {
-                    (last, true)
-                } else {
-                    (i + 1, false)
-                }
-            }
-            None => (i + 1, false),
-        };
-        let group = !is_form && surface.ends_with("グループ");
-        if !is_form && !group {
-            i += 1;
+    // One search for every legal form (and グループ, which may end a longer
+    // token: フィナンシャルグループ), then the tokens around each hit.
+    let mut next_free = 0;
+    for m in LEGAL_FORMS.find_iter(text) {
+        let (m_start, m_end) = (m.start(), m.end());
+        // The token the hit starts in.
+        let i = tokens.partition_point(|k| k.norm.end <= m_start);
+        if i < next_free || i >= tokens.len() {
             continue;
         }
+        let t = &tokens[i];
+        let surface = &text[t.norm.range()];
+        let group = m.as_str() == "グループ";
+        // A legal form starts a token and ends one (合同｜会社); グループ ends its token.
+        let last = tokens[i..].partition_point(|k| k.norm.end <= m_end) + i;
+        let form_end = if group {
+            if t.norm.end != m_end {
+                continue;
+            }
+            i + 1
+        } else if t.norm.start == m_start && last > i && tokens[last - 1].norm.end == m_end {
+            last
+        } else {
+            continue;
+        };
+        next_free = form_end;
         // X株式会社 / Xホールディングス / Xグループ: up to four name tokens
         // before (a suffix noun may follow the first: 三ツ星).
         let mut first = i;
@@ -355,35 +370,27 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if let Some(span) = span {
             found(span, out);
         }
-        i = form_end;
     }
     for span in english_legal_names(text) {
         found(span, out);
     }
 }
 
-/// English legal suffixes, each after a name and optionally a comma.
-const ENGLISH_SUFFIXES: &[&str] = &[
-    "Co., Ltd.",
-    "Inc.",
-    "Inc",
-    "Corp.",
-    "Corporation",
-    "Ltd.",
-    "Limited",
-    "LLC",
-    "PLC",
-    "plc",
-];
+/// English legal suffixes, each after a name and optionally a comma: one
+/// search over the text (Teddy), not one per suffix.
+static ENGLISH_SUFFIXES: Lazy<regex::Regex> = Lazy::new(|| {
+    regex::Regex::new(r"Co\., Ltd\.|Inc\.?|Corp\.|Corporation|Ltd\.|Limited|LLC|PLC|plc")
+        .expect("valid regex")
+});
 
 /// `Northwind Analytics Inc.`, `Aurora Quantum Technologies, Inc.`: up to
 /// five capitalized ASCII words before an English legal suffix.
 fn english_legal_names(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
-    for suffix in ENGLISH_SUFFIXES {
-        for (at, _) in text.match_indices(suffix) {
-            let end = at + suffix.len();
+    {
+        for m in ENGLISH_SUFFIXES.find_iter(text) {
+            let (at, end) = (m.start(), m.end());
             if bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
                 continue;
             }

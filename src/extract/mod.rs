@@ -481,11 +481,11 @@ impl Extractors {
         model::extract(&ctx, g, &names.models, &mut models);
         // A bare family name that is also a company name (ディープシーク) is
         // the company; a versioned name (DeepSeek-R1) is the model.
-        let company_spans: std::collections::HashSet<Span> =
-            companies.iter().map(|c| c.span).collect();
+        // So is a bare family name inside a company's name (Mistral AI).
+        let company_spans: SpanIndex = companies.iter().map(|c| c.span).collect();
         models.retain(|m| {
             let bare = matches!(&m.value, EntityValue::Model(v) if v.version.is_none() && v.variants.is_empty());
-            !(bare && company_spans.contains(&m.span))
+            !(bare && company_spans.overlaps(m.span))
         });
         let model_spans: SpanIndex = models.iter().map(|m| m.span).collect();
         companies.retain(|c| !model_spans.overlaps(c.span));

@@ -268,6 +268,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             end = e;
             if let Some(&next) = numbers.get(i)
                 && next.start >= end
+                && next.start - end <= "から".len()
             {
                 let gap = &text[end..next.start];
                 if code == "JPY"
@@ -283,10 +284,11 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                         .and_then(|v| v.checked_add(sen.scaled_down(2)).map_err(|e| e.to_string()));
                     end = next.end + '銭'.len_utf8();
                     i += 1;
-                } else if let Some((e2, code2)) = currency_after(text, next.end)
+                } else if (gap == "から"
+                    || gap.chars().count() == 1 && gap.starts_with(RANGE_MARKS))
+                    && let Some((e2, code2)) = currency_after(text, next.end)
                     && code2 == code
-                    && (gap.chars().count() == 1 && gap.starts_with(RANGE_MARKS)
-                        || gap == "から" && RANGE_TAILS.iter().any(|t| text[e2..].starts_with(t)))
+                    && (gap != "から" || RANGE_TAILS.iter().any(|t| text[e2..].starts_with(t)))
                 {
                     // 50億ドル～70億ドル, 50億ドルから70億ドルの範囲: one range
                     // (not 3,000円から3,500円に引き上げ, a change).
@@ -357,6 +359,14 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         {
             bound = Some(b);
             end += w.len();
+        }
+        // 百万円未満切捨て: a rounding note, not an amount.
+        if bound.is_some()
+            && ["切捨", "切り捨", "四捨五入", "切上", "切り上"]
+                .iter()
+                .any(|w| text[end..].starts_with(w))
+        {
+            continue;
         }
         if let Some(i) = APPROX_AFTER_FIRST.prefixes_of(&text[end..]).next() {
             approximate = true;

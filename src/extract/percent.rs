@@ -137,6 +137,51 @@ pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usiz
     None
 }
 
+/// Measures of a move named before the figure (`下落率は17.4%`,
+/// `下げ幅は累計で8%超`).
+const MOVE_MEASURES: &[(&str, Direction)] = &[
+    ("上昇率", Direction::Up),
+    ("上昇幅", Direction::Up),
+    ("増加率", Direction::Up),
+    ("増加幅", Direction::Up),
+    ("増収率", Direction::Up),
+    ("増益率", Direction::Up),
+    ("上げ幅", Direction::Up),
+    ("値上がり率", Direction::Up),
+    ("値上げ幅", Direction::Up),
+    ("伸び率", Direction::Up),
+    ("下落率", Direction::Down),
+    ("下落幅", Direction::Down),
+    ("減少率", Direction::Down),
+    ("減少幅", Direction::Down),
+    ("減収率", Direction::Down),
+    ("減益率", Direction::Down),
+    ("下げ幅", Direction::Down),
+    ("値下がり率", Direction::Down),
+    ("値下げ幅", Direction::Down),
+];
+
+/// The direction of a move measure written shortly before `pos` in the same
+/// clause, with only a few characters (は, 累計で, 一時) between.
+fn direction_before(text: &str, pos: usize) -> Option<Direction> {
+    let mut from = pos.saturating_sub(27);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..pos];
+    if !window.contains(['率', '幅']) {
+        return None;
+    }
+    let clause = window
+        .rsplit(['。', '、', '\n', ','])
+        .next()
+        .unwrap_or(window);
+    MOVE_MEASURES.iter().find_map(|(word, d)| {
+        let at = clause.rfind(word)?;
+        (clause[at + word.len()..].chars().count() <= 6).then_some(*d)
+    })
+}
+
 /// The baseline written shortly before `pos` in the same clause.
 pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<ValueText> {
     let mut from = pos.saturating_sub(45);
@@ -283,7 +328,9 @@ pub(crate) fn extract(
             } else {
                 continue;
             };
-        let direction = direction_after(text, end).map(|(d, _)| d);
+        let direction = direction_after(text, end)
+            .map(|(d, _)| d)
+            .or_else(|| direction_before(text, n.start));
         if let Some(w) = ["超", "程度", "前後", "近く", "強", "弱"]
             .iter()
             .find(|w| text[end..].starts_with(**w))
