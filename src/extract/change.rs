@@ -4,7 +4,7 @@
 
 use super::number::parse_decimal;
 use super::percent::{baseline_before, direction_after, subject_before};
-use super::{ChangeValue, Context, Direction, EntityValue, Found};
+use super::{ChangeValue, Context, Direction, EntityValue, Found, SpanIndex};
 use crate::span::{Span, SpanSet};
 
 /// How every revision word ends.
@@ -81,6 +81,8 @@ pub(crate) fn extract(
     }
 
     // A percent with a direction is a move of its subject.
+    // Spans of the percent moves, in text order (figures are sorted).
+    let mut moves = Vec::new();
     for f in figures {
         let EntityValue::Percent(p) = &f.value else {
             continue;
@@ -93,7 +95,7 @@ pub(crate) fn extract(
         }
         let end = direction_after(text, f.span.end).map_or(f.span.end, |(_, e)| e.max(f.span.end));
         // The predicate may be a revision (5%下方修正): one change, not two.
-        covered.insert(Span::new(f.span.start, end));
+        moves.push(Span::new(f.span.start, end));
         out.push(Found::found(
             Span::new(f.span.start, end),
             EntityValue::Change(ChangeValue {
@@ -110,6 +112,7 @@ pub(crate) fn extract(
 
     // 上方修正 / 下方修正 without figures. One search for the shared tail
     // finds them all; each word's matches are then taken in turn.
+    let moves: SpanIndex = moves.into_iter().collect();
     let revisions: Vec<(usize, usize)> = text
         .match_indices(REVISION_TAIL)
         .filter_map(|(tail, _)| {
@@ -123,7 +126,7 @@ pub(crate) fn extract(
         for &(_, end) in revisions.iter().filter(|(w, _)| *w == k) {
             let start = end - word.len();
             let span = Span::new(start, end);
-            if covered.overlaps(span) {
+            if covered.overlaps(span) || moves.overlaps(span) {
                 continue;
             }
             out.push(Found::found(

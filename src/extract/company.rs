@@ -136,6 +136,11 @@ pub(crate) fn extract(
     extract_patterns(ctx, out);
 }
 
+/// A katakana character (including ー and ・).
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30a0}'..='\u{30ff}')
+}
+
 /// Whether the name at `text[start..end]` is a place or a unit rather than
 /// a company: a kanji name followed by 市, 町, 村, 区, 県 or 郡 (日立市), or a
 /// katakana name right after a figure (3テスラ) or inside a longer katakana
@@ -143,15 +148,14 @@ pub(crate) fn extract(
 pub(crate) fn place_or_unit(text: &str, start: usize, end: usize) -> bool {
     let name = &text[start..end];
     let kanji = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '々');
-    let katakana = |c: char| matches!(c, '\u{30a0}'..='\u{30ff}');
     let before = text[..start].chars().next_back();
     (name.chars().all(kanji) && text[end..].starts_with(['市', '町', '村', '区', '県', '郡']))
-        || (name.chars().all(katakana)
+        || (name.chars().all(is_katakana)
             && before.is_some_and(|c| {
                 c.is_ascii_digit()
                     || super::number::is_number_char(c)
                     // The tail of a longer katakana word (リチウム｜イオン).
-                    || (katakana(c) && c != '・')
+                    || (is_katakana(c) && c != '・')
             }))
 }
 
@@ -232,7 +236,7 @@ pub(crate) fn from_codes(
         let katakana = |i: usize| {
             ctx.text[ctx.tokens[i].norm.range()]
                 .chars()
-                .all(|c| matches!(c, '\u{30a0}'..='\u{30ff}'))
+                .all(is_katakana)
         };
         let mut first = end_token;
         while first > 0
@@ -386,53 +390,41 @@ static ENGLISH_SUFFIXES: Lazy<regex::Regex> = Lazy::new(|| {
 /// `Northwind Analytics Inc.`, `Aurora Quantum Technologies, Inc.`: up to
 /// five capitalized ASCII words before an English legal suffix.
 fn english_legal_names(text: &str) -> Vec<Span> {
+    let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '&' | '-' | '.' | '\'');
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    {
-        for m in ENGLISH_SUFFIXES.find_iter(text) {
-            let (at, end) = (m.start(), m.end());
-            if bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
-                continue;
+    for m in ENGLISH_SUFFIXES.find_iter(text) {
+        if text[m.end()..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        // `, ` or ` ` before the suffix.
+        let Some(head) = text[..m.start()].strip_suffix(' ') else {
+            continue;
+        };
+        let head = head.strip_suffix(',').unwrap_or(head);
+        // Up to five capitalized words, one space apart.
+        let mut start = None;
+        let mut cursor = head.len();
+        for _ in 0..5 {
+            let word_start = text[..cursor]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !word_char(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            if !text[word_start..cursor]
+                .starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                break;
             }
-            // `, ` or ` ` before the suffix.
-            let mut name_end = at;
-            if text[..name_end].ends_with(' ') {
-                name_end -= 1;
-            } else {
-                continue;
+            start = Some(word_start);
+            if !text[..word_start].ends_with(' ') {
+                break;
             }
-            if text[..name_end].ends_with(',') {
-                name_end -= 1;
-            }
-            let word_char =
-                |c: char| c.is_ascii_alphanumeric() || matches!(c, '&' | '-' | '.' | '\'');
-            let mut start = name_end;
-            let mut cursor = name_end;
-            let mut words = 0;
-            while words < 5 {
-                let word_start = text[..cursor]
-                    .char_indices()
-                    .rev()
-                    .find(|&(_, c)| !word_char(c))
-                    .map_or(0, |(i, c)| i + c.len_utf8());
-                let word = &text[word_start..cursor];
-                if !word.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit()) {
-                    break;
-                }
-                start = word_start;
-                words += 1;
-                // One space, then maybe another word of the name.
-                if !text[..word_start].ends_with(' ') {
-                    break;
-                }
-                cursor = word_start - 1;
-            }
-            if words > 0 {
-                out.push(Span::new(start, end));
-            }
+            cursor = word_start - 1;
+        }
+        if let Some(start) = start {
+            out.push(Span::new(start, m.end()));
         }
     }
-    out.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
     out
 }
 
