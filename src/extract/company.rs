@@ -4,31 +4,45 @@
 
 use std::borrow::Cow;
 
-use once_cell::sync::Lazy;
-
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{Gazetteer, NameMatches};
 use super::{CompanyValue, Context, EntityValue, Found, ValueText};
 use crate::span::{Span, SpanSet};
 
-/// Suffix tokens that make the noun run before them a company name.
-const LEGAL_SUFFIXES: &[&str] = &[
-    "株式会社",
-    "ホールディングス",
-    "HD",
-    "(株)",
-    "（株）",
-    "㈱",
-    "有限会社",
-    "合同会社",
+/// What a legal mark found in the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LegalMark {
+    /// A suffix that makes the noun run before it a company name
+    /// (`X株式会社`, `Xホールディングス`); it starts a token and ends one (合同｜会社).
+    Form,
+    /// グループ, which may end a longer token (フィナンシャルグループ).
+    Group,
+    /// An English legal suffix after a name (`Inc.`, `Co., Ltd.`).
+    English,
+}
+
+/// Every legal mark, matched by the gazetteer's name automaton
+/// (leftmost-longest: `Co., Ltd.` over `Ltd.`, `Inc.` over `Inc`).
+pub(crate) const LEGAL_MARKS: &[(&str, LegalMark)] = &[
+    ("株式会社", LegalMark::Form),
+    ("ホールディングス", LegalMark::Form),
+    ("HD", LegalMark::Form),
+    ("(株)", LegalMark::Form),
+    ("（株）", LegalMark::Form),
+    ("㈱", LegalMark::Form),
+    ("有限会社", LegalMark::Form),
+    ("合同会社", LegalMark::Form),
+    ("グループ", LegalMark::Group),
+    ("Co., Ltd.", LegalMark::English),
+    ("Inc.", LegalMark::English),
+    ("Inc", LegalMark::English),
+    ("Corp.", LegalMark::English),
+    ("Corporation", LegalMark::English),
+    ("Ltd.", LegalMark::English),
+    ("Limited", LegalMark::English),
+    ("LLC", LegalMark::English),
+    ("PLC", LegalMark::English),
+    ("plc", LegalMark::English),
 ];
-/// [`LEGAL_SUFFIXES`], longest first, and グループ: found by one search.
-static LEGAL_FORMS: Lazy<regex::Regex> = Lazy::new(|| {
-    let mut forms: Vec<&str> = LEGAL_SUFFIXES.to_vec();
-    forms.push("グループ");
-    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    let alternation: Vec<String> = forms.iter().map(|f| regex::escape(f)).collect();
-    regex::Regex::new(&alternation.join("|")).expect("valid regex")
-});
 
 /// Words that, at the end of a noun run, usually name a company (used for
 /// `X（7203）` codes and `Xの株価` subjects).
@@ -98,16 +112,16 @@ fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
         || ctx.tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
 }
 
-/// Companies from the gazetteer aliases found in the text (`aliases`, see
+/// Companies from the gazetteer aliases found in the text (see
 /// [`Gazetteer::find_names`]) and from legal-form patterns.
 pub(crate) fn extract(
     ctx: &Context<'_>,
     g: &'static Gazetteer,
-    aliases: &[(usize, usize, usize)],
+    names: &NameMatches,
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
-    for &(start, end, alias_index) in aliases {
+    for &(start, end, alias_index) in &names.companies {
         let (company_index, alias) = &g.company_aliases[alias_index];
         let ascii = alias.is_ascii();
         let ok = if ascii {
@@ -133,7 +147,7 @@ pub(crate) fn extract(
             }),
         ));
     }
-    extract_patterns(ctx, out);
+    extract_patterns(ctx, &names.legal_marks, out);
 }
 
 /// A katakana character (including ー and ・).
@@ -293,7 +307,7 @@ fn continues_name(ctx: &Context<'_>, i: usize) -> bool {
 
 /// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`, `Xフィナンシャルグループ`,
 /// `X Inc.`: companies by legal form.
-fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
+fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mut Vec<Found>) {
     let mut covered: SpanSet = out.iter().map(|c| c.span).collect();
     let tokens = ctx.tokens;
     let text = ctx.text;
@@ -303,11 +317,20 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
             out.push(unlisted(ctx, span));
         }
     };
-    // One search for every legal form (and グループ, which may end a longer
-    // token: フィナンシャルグループ), then the tokens around each hit.
+    // Each legal form (and グループ, which may end a longer token:
+    // フィナンシャルグループ) the name automaton found, then the tokens
+    // around it.
     let mut next_free = 0;
-    for m in LEGAL_FORMS.find_iter(text) {
-        let (m_start, m_end) = (m.start(), m.end());
+    let mut english = Vec::new();
+    for &(m_start, m_end, mark) in marks {
+        let group = match LEGAL_MARKS[mark].1 {
+            LegalMark::English => {
+                english.push((m_start, m_end));
+                continue;
+            }
+            LegalMark::Group => true,
+            LegalMark::Form => false,
+        };
         // The token the hit starts in.
         let i = tokens.partition_point(|k| k.norm.end <= m_start);
         if i < next_free || i >= tokens.len() {
@@ -315,7 +338,6 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
         }
         let t = &tokens[i];
         let surface = &text[t.norm.range()];
-        let group = m.as_str() == "グループ";
         // A legal form starts a token and ends one (合同｜会社); グループ ends its token.
         let last = tokens[i..].partition_point(|k| k.norm.end <= m_end) + i;
         let form_end = if group {
@@ -375,29 +397,23 @@ fn extract_patterns(ctx: &Context<'_>, out: &mut Vec<Found>) {
             found(span, out);
         }
     }
-    for span in english_legal_names(text) {
+    for span in english_legal_names(text, &english) {
         found(span, out);
     }
 }
 
-/// English legal suffixes, each after a name and optionally a comma: one
-/// search over the text (Teddy), not one per suffix.
-static ENGLISH_SUFFIXES: Lazy<regex::Regex> = Lazy::new(|| {
-    regex::Regex::new(r"Co\., Ltd\.|Inc\.?|Corp\.|Corporation|Ltd\.|Limited|LLC|PLC|plc")
-        .expect("valid regex")
-});
-
 /// `Northwind Analytics Inc.`, `Aurora Quantum Technologies, Inc.`: up to
-/// five capitalized ASCII words before an English legal suffix.
-fn english_legal_names(text: &str) -> Vec<Span> {
+/// five capitalized ASCII words before an English legal suffix (`suffixes`,
+/// as `(start, end)`).
+fn english_legal_names(text: &str, suffixes: &[(usize, usize)]) -> Vec<Span> {
     let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '&' | '-' | '.' | '\'');
     let mut out = Vec::new();
-    for m in ENGLISH_SUFFIXES.find_iter(text) {
-        if text[m.end()..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+    for &(m_start, m_end) in suffixes {
+        if text[m_end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
         // `, ` or ` ` before the suffix.
-        let Some(head) = text[..m.start()].strip_suffix(' ') else {
+        let Some(head) = text[..m_start].strip_suffix(' ') else {
             continue;
         };
         let head = head.strip_suffix(',').unwrap_or(head);
@@ -422,7 +438,7 @@ fn english_legal_names(text: &str) -> Vec<Span> {
             cursor = word_start - 1;
         }
         if let Some(start) = start {
-            out.push(Span::new(start, m.end()));
+            out.push(Span::new(start, m_end));
         }
     }
     out

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
+use super::company::LEGAL_MARKS;
+use super::ticker::TICKER_MARKS;
 use crate::data::{bad_row as bad, rows as data_rows};
 use crate::error::{Error, ErrorKind, Result};
 use crate::normalize::fold_char;
@@ -102,13 +104,10 @@ impl NameAutomaton {
 }
 
 /// What a name of the automaton is: an index into each list it belongs to
-/// (`NONE` when it is not in that list).
-#[derive(Debug, Clone, Copy)]
-struct NameOwners {
-    company_alias: u32,
-    model_prefix: u32,
-    exchange_prefix: u32,
-}
+/// (`NONE` when it is not in that list), in the order of the lists of
+/// [`NameMatches`]: company aliases, model prefixes, exchange prefixes,
+/// legal marks, ticker marks.
+type NameOwners = [u32; 5];
 
 const NONE: u32 = u32::MAX;
 
@@ -120,6 +119,15 @@ pub(crate) struct NameMatches {
     pub companies: Vec<(usize, usize, usize)>,
     pub models: Vec<(usize, usize, usize)>,
     pub exchanges: Vec<(usize, usize, usize)>,
+    /// Legal forms and English legal suffixes (an index into
+    /// [`LEGAL_MARKS`](super::company::LEGAL_MARKS)): walking the text once
+    /// for them with the names is cheaper than a regex whose byte-wise
+    /// prefilter every katakana run sets off.
+    pub legal_marks: Vec<(usize, usize, usize)>,
+    /// Where a ticker notation other than an exchange prefix can start or
+    /// be anchored (an index into
+    /// [`TICKER_MARKS`](super::ticker::TICKER_MARKS)), in text order.
+    pub ticker_marks: Vec<(usize, usize, usize)>,
 }
 
 /// Keeps the leftmost-longest non-overlapping matches: the match starting
@@ -282,6 +290,8 @@ impl Gazetteer {
                 .collect::<Vec<_>>(),
             prefixes,
             exchange_prefixes.iter().map(|(p, _)| p.clone()).collect(),
+            LEGAL_MARKS.iter().map(|(m, _)| fold(m)).collect(),
+            TICKER_MARKS.iter().map(|m| fold(m)).collect(),
         ];
         for (list, patterns) in lists.into_iter().enumerate() {
             for (index, name) in patterns.into_iter().enumerate() {
@@ -294,18 +304,10 @@ impl Gazetteer {
                     .ok_or_else(|| Error::new(ErrorKind::Dictionary, "too many gazetteer names"))?;
                 let k = *by_name.entry(name).or_insert_with_key(|name| {
                     names.push(name.clone());
-                    owners.push(NameOwners {
-                        company_alias: NONE,
-                        model_prefix: NONE,
-                        exchange_prefix: NONE,
-                    });
+                    owners.push([NONE; 5]);
                     owners.len() - 1
                 });
-                let slot = match list {
-                    0 => &mut owners[k].company_alias,
-                    1 => &mut owners[k].model_prefix,
-                    _ => &mut owners[k].exchange_prefix,
-                };
+                let slot = &mut owners[k][list];
                 if *slot == NONE {
                     *slot = index;
                 }
@@ -327,17 +329,19 @@ impl Gazetteer {
         })
     }
 
-    /// Company aliases, model prefixes and exchange prefixes in `text`
-    /// (folded), from one pass of the name automaton.
+    /// Company aliases, model prefixes, exchange prefixes, legal marks and
+    /// ticker marks in `text` (folded), from one pass of the name automaton.
     pub(crate) fn find_names(&self, text: &str) -> NameMatches {
         let mut found = NameMatches::default();
         for (start, end, name) in self.names.find_overlapping(text) {
-            let owners = self.owners[name];
-            for (index, list) in [
-                (owners.company_alias, &mut found.companies),
-                (owners.model_prefix, &mut found.models),
-                (owners.exchange_prefix, &mut found.exchanges),
-            ] {
+            let lists = [
+                &mut found.companies,
+                &mut found.models,
+                &mut found.exchanges,
+                &mut found.legal_marks,
+                &mut found.ticker_marks,
+            ];
+            for (&index, list) in self.owners[name].iter().zip(lists) {
                 if index != NONE {
                     list.push((start, end, index as usize));
                 }
@@ -346,6 +350,8 @@ impl Gazetteer {
         leftmost_longest(&mut found.companies);
         leftmost_longest(&mut found.models);
         leftmost_longest(&mut found.exchanges);
+        leftmost_longest(&mut found.legal_marks);
+        // Ticker marks do not overlap: reported by end, they are in text order.
         found
     }
 

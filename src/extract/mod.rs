@@ -476,7 +476,7 @@ impl Extractors {
         };
         let names = g.find_names(text);
         let mut companies = Vec::with_capacity(names.companies.len());
-        company::extract(&ctx, g, &names.companies, &mut companies);
+        company::extract(&ctx, g, &names, &mut companies);
         let mut models = Vec::with_capacity(names.models.len());
         model::extract(&ctx, g, &names.models, &mut models);
         // A bare family name that is also a company name (ディープシーク) is
@@ -491,7 +491,7 @@ impl Extractors {
         companies.retain(|c| !model_spans.overlaps(c.span));
         companies.sort_by_key(|f| f.span.start);
         let mut tickers = Vec::new();
-        ticker::extract(&ctx, g, &names.exchanges, &companies, &mut tickers);
+        ticker::extract(&ctx, g, &names, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
         let ticker_spans: SpanIndex = tickers.iter().map(|t| t.span).collect();
         companies.retain(|c| !ticker_spans.overlaps(c.span));

@@ -189,23 +189,70 @@ impl Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Built in a stack buffer and written once: values are formatted for
+        // every amount, and piecewise writes cost more than the digits.
         let d = self.normalized();
-        if d.scale == 0 {
-            // i64 formatting avoids 128-bit division.
-            return match i64::try_from(d.mantissa) {
-                Ok(m) => write!(f, "{m}"),
-                Err(_) => write!(f, "{}", d.mantissa),
-            };
-        }
-        let sign = if d.mantissa < 0 { "-" } else { "" };
-        let digits = d.mantissa.unsigned_abs().to_string();
         let scale = d.scale as usize;
-        if digits.len() > scale {
-            let (int, frac) = digits.split_at(digits.len() - scale);
-            write!(f, "{sign}{int}.{frac}")
-        } else {
-            write!(f, "{sign}0.{}{digits}", "0".repeat(scale - digits.len()))
+        if scale > 40 {
+            return write_long(d, f);
         }
+        // The digits, last first (u64 division where the value allows: i128
+        // division is a library call).
+        let mut rev = [0u8; 40];
+        let mut n = 0;
+        match u64::try_from(d.mantissa.unsigned_abs()) {
+            Ok(mut m) => loop {
+                rev[n] = b'0' + (m % 10) as u8;
+                n += 1;
+                m /= 10;
+                if m == 0 {
+                    break;
+                }
+            },
+            Err(_) => {
+                let mut m = d.mantissa.unsigned_abs();
+                while m > 0 {
+                    rev[n] = b'0' + (m % 10) as u8;
+                    n += 1;
+                    m /= 10;
+                }
+            }
+        }
+        // Sign, integer part, point, zeros, fraction: at most 1 + 40 + 1 + 40.
+        let mut buf = [0u8; 82];
+        let mut len = 0;
+        let mut put = |b: u8| {
+            buf[len] = b;
+            len += 1;
+        };
+        if d.mantissa < 0 {
+            put(b'-');
+        }
+        if n > scale {
+            rev[scale..n].iter().rev().for_each(|&b| put(b));
+        } else {
+            put(b'0');
+        }
+        if scale > 0 {
+            put(b'.');
+            (n..scale).for_each(|_| put(b'0'));
+            rev[..scale.min(n)].iter().rev().for_each(|&b| put(b));
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        f.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?)
+    }
+}
+
+/// [`Decimal`]'s text when its scale is too large for the stack buffer.
+fn write_long(d: Decimal, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let sign = if d.mantissa < 0 { "-" } else { "" };
+    let digits = d.mantissa.unsigned_abs().to_string();
+    let scale = d.scale as usize;
+    if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        write!(f, "{sign}{int}.{frac}")
+    } else {
+        write!(f, "{sign}0.{}{digits}", "0".repeat(scale - digits.len()))
     }
 }
 
@@ -504,6 +551,16 @@ pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> 
         if start < end {
             continue;
         }
+        // Most tokens are ruled out by their first bytes, without reading
+        // their features: ASCII other than digits, and kana, are never
+        // numerals or signs.
+        let b = text.as_bytes();
+        match b.get(start) {
+            Some(c) if c.is_ascii() && !c.is_ascii_digit() => continue,
+            Some(0xE3) if matches!(b.get(start + 1), Some(0x81..=0x83)) => continue,
+            None => continue,
+            _ => {}
+        }
         let numeral = t.features[1] == "数";
         let sign = !numeral
             && matches!(&text[t.norm.range()], "▲" | "△")
@@ -560,6 +617,26 @@ mod tests {
         t!("530億", "53000000000");
         t!("1億2000万", "120000000");
         t!("12,500億", "1250000000000");
+    }
+
+    #[test]
+    fn decimals_print_exactly() {
+        let d = |mantissa: i128, scale: u32| Decimal { mantissa, scale }.to_string();
+        assert_eq!(d(0, 0), "0");
+        assert_eq!(d(0, 3), "0");
+        assert_eq!(d(-7, 0), "-7");
+        assert_eq!(d(5, 2), "0.05");
+        assert_eq!(d(-1, 3), "-0.001");
+        assert_eq!(d(15832, 2), "158.32");
+        assert_eq!(d(350, 2), "3.5");
+        assert_eq!(d(-53_000_000_000, 0), "-53000000000");
+        assert_eq!(
+            d(123_456_789_012_345_678_901_234_567_895, 1),
+            "12345678901234567890123456789.5"
+        );
+        assert_eq!(d(i128::MIN, 0), i128::MIN.to_string());
+        assert_eq!(d(-1, 39), format!("-0.{}1", "0".repeat(38)));
+        assert_eq!(d(3, 45), format!("0.{}3", "0".repeat(44)));
     }
 
     #[test]

@@ -4,21 +4,16 @@
 
 use std::borrow::Cow;
 
-use once_cell::sync::Lazy;
-use regex::Regex;
-
 use super::company::COMPANY_TAILS;
-use super::gazetteer::Gazetteer;
+use super::gazetteer::{Gazetteer, NameMatches};
 use super::{Context, EntityValue, Found, TickerValue, ValueText};
 use crate::span::{Span, SpanSet};
 
 /// Where a ticker notation other than an exchange prefix can start or be
-/// anchored, checked by hand from there. Two searches: with the one-byte
-/// marks in the same set, the search would stop at every kana (0xE3).
-static ASCII_TRIGGERS: Lazy<Regex> = Lazy::new(|| Regex::new(r"[.<(]").expect("valid regex"));
-static WIDE_TRIGGERS: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"[〈《＜（]|コード").expect("valid regex"));
-
+/// anchored, found by the gazetteer's name automaton and checked by hand
+/// from there (a regex over the text would stop at every kana: they share
+/// their first byte with `〈` and `コード`).
+pub(crate) const TICKER_MARKS: &[&str] = &[".", "<", "(", "〈", "《", "＜", "（", CODE_WORD];
 const CODE_WORD: &str = "コード";
 /// Words that may precede `コード` as part of the label (`証券コード`).
 const CODE_LABEL_HEADS: &[&str] = &["証券", "銘柄"];
@@ -245,13 +240,13 @@ fn company_before(
     }
 }
 
-/// Tickers: after the exchange prefixes found in the text
-/// (`exchange_prefixes`, see [`Gazetteer::find_names`]), with vendor
-/// suffixes (`7203.T`), and in the Japanese code conventions.
+/// Tickers: after the exchange prefixes found in the text (see
+/// [`Gazetteer::find_names`]), with vendor suffixes (`7203.T`), and in the
+/// Japanese code conventions.
 pub(crate) fn extract(
     ctx: &Context<'_>,
     g: &'static Gazetteer,
-    exchange_prefixes: &[(usize, usize, usize)],
+    names: &NameMatches,
     companies: &[Found],
     out: &mut Vec<Found>,
 ) {
@@ -260,7 +255,7 @@ pub(crate) fn extract(
     let mut taken = SpanSet::new();
 
     // Exchange-prefixed.
-    for &(start, from, pattern) in exchange_prefixes {
+    for &(start, from, pattern) in &names.exchanges {
         let (prefix, exchange) = &g.exchange_prefixes[pattern];
         if prefix.is_ascii()
             && text[..start]
@@ -290,21 +285,16 @@ pub(crate) fn extract(
         found.push(ticker(g, *exchange, symbol, span));
     }
 
-    let mut marks: Vec<regex::Match<'_>> = ASCII_TRIGGERS
-        .find_iter(text)
-        .chain(WIDE_TRIGGERS.find_iter(text))
-        .collect();
-    marks.sort_by_key(regex::Match::start);
     let mut dots = Vec::new();
     let mut brackets = Vec::new();
     let mut labels = Vec::new();
     let mut parens = Vec::new();
-    for m in marks {
-        match m.as_str() {
-            "." => dots.push(m.start()),
-            CODE_WORD => labels.push(m.start()),
-            "(" | "（" => parens.push(m.start()),
-            _ => brackets.push(m.start()),
+    for &(start, _, mark) in &names.ticker_marks {
+        match TICKER_MARKS[mark] {
+            "." => dots.push(start),
+            CODE_WORD => labels.push(start),
+            "(" | "（" => parens.push(start),
+            _ => brackets.push(start),
         }
     }
 
