@@ -101,6 +101,37 @@ fn starts_period(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '第' | '上' | '中' | '下' | '通')
 }
 
+/// Whether [`PERIOD`] can hold `c` before its last 期 or 度.
+fn in_period(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '年' | '月'
+                | '期'
+                | '度'
+                | '第'
+                | '一'
+                | '二'
+                | '三'
+                | '四'
+                | '半'
+                | '上'
+                | '下'
+                | '中'
+                | '間'
+                | '累'
+                | '計'
+                | '通'
+                | '～'
+                | '〜'
+                | '~'
+                | '-'
+                | ' '
+                | '\t'
+                | '\n'
+        )
+}
+
 /// Where the leftmost period starting at or after `from` whose 期 or 度 is
 /// at or after `anchor` starts; its groups are left in `locs`, relative to
 /// that start (one set of locations serves every try: no allocation). Only
@@ -117,12 +148,20 @@ fn period_before(
         start += 1;
     }
     // A period starting before `start` would need a 期/度 before `anchor`;
-    // one starting after `anchor` has a later one.
-    text[start..anchor]
+    // one starting after `anchor` has a later one. Every character from
+    // its start to `anchor` is one [`PERIOD`] can hold, so only starts in
+    // the run of such characters ending at `anchor` are tried (期待,
+    // 長期, 同期 have none).
+    let run = text[start..anchor]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !in_period(c))
+        .map_or(start, |(i, c)| start + i + c.len_utf8());
+    text[run..anchor]
         .char_indices()
         .filter(|&(_, c)| starts_period(c))
         .find_map(|(i, _)| {
-            let at = start + i;
+            let at = run + i;
             PERIOD.captures_read(locs, &text[at..]).map(|_| at)
         })
 }
