@@ -185,6 +185,26 @@ fn unit_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
     Some((exp, code))
 }
 
+/// Words after `未満` that make it a rounding note.
+const ROUNDING: &[&str] = &["切捨", "切り捨", "四捨五入", "切上", "切り上"];
+
+/// Scale and currency of a rounding note (`百万円未満切捨て`) whose `未満`
+/// starts at `pos`.
+fn rounding_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
+    let after = &text[pos + "未満".len()..];
+    if !ROUNDING.iter().any(|w| after.starts_with(w)) {
+        return None;
+    }
+    let head = &text[..pos];
+    let (word, code) = CURRENCY_WORDS.iter().find(|(w, _)| head.ends_with(w))?;
+    let head = &head[..head.len() - word.len()];
+    let exp = [("十億", 9), ("百万", 6), ("千", 3), ("億", 8), ("万", 4)]
+        .iter()
+        .find(|(scale, _)| head.ends_with(scale))
+        .map(|&(_, exp)| exp)?;
+    Some((exp, code))
+}
+
 /// The value of a number, with a big unit borrowed from the other end of a
 /// range (`100～200億円`: 100 means 100億).
 fn value_of(n: &ParsedNumber) -> Result<Decimal, String> {
@@ -225,6 +245,20 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             notes.push((at, exp, code));
         }
         from = at;
+    }
+    // A rounding note states the unit too: （百万円未満切捨て）.
+    let mut from = 0;
+    let mut rounding = false;
+    while let Some(i) = text[from..].find("未満") {
+        let at = from + i + "未満".len();
+        if let Some((exp, code)) = rounding_note(text, from + i) {
+            notes.push((at, exp, code));
+            rounding = true;
+        }
+        from = at;
+    }
+    if rounding {
+        notes.sort_by_key(|&(at, _, _)| at);
     }
 
     let mut i = 0;
@@ -361,11 +395,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             end += w.len();
         }
         // 百万円未満切捨て: a rounding note, not an amount.
-        if bound.is_some()
-            && ["切捨", "切り捨", "四捨五入", "切上", "切り上"]
-                .iter()
-                .any(|w| text[end..].starts_with(w))
-        {
+        if bound.is_some() && ROUNDING.iter().any(|w| text[end..].starts_with(w)) {
             continue;
         }
         if let Some(i) = APPROX_AFTER_FIRST.prefixes_of(&text[end..]).next() {
@@ -405,12 +435,26 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
 }
 
 /// Whether a figure ending at `end` is bare: nothing after it but a
-/// separator, a closing bracket or the end of the line (no unit, no 年, no %).
+/// separator, a bracket (売上高 2,345（前期比 +5.6%）) or the end of the line
+/// (no unit, no 年, no %).
 fn bare_figure_end(text: &str, end: usize) -> bool {
     text[end..].chars().next().is_none_or(|c| {
         matches!(
             c,
-            '、' | ',' | '，' | '。' | ' ' | '\t' | '\n' | '\r' | ')' | '）' | '|' | '/' | '／'
+            '、' | ','
+                | '，'
+                | '。'
+                | ' '
+                | '\t'
+                | '\n'
+                | '\r'
+                | ')'
+                | '）'
+                | '('
+                | '（'
+                | '|'
+                | '/'
+                | '／'
         )
     })
 }

@@ -28,6 +28,8 @@ const BETWEEN: &[&str] = &[
     "以上",
     "も",
     "の",
+    "大幅",
+    "小幅",
 ];
 pub(crate) const UP_WORDS: &[&str] = &[
     "上昇",
@@ -55,6 +57,9 @@ pub(crate) const UP_WORDS: &[&str] = &[
     "膨ら",
     "値上げ",
     "上方修正",
+    "多い",
+    "多く",
+    "多か",
 ];
 pub(crate) const DOWN_WORDS: &[&str] = &[
     "下落",
@@ -83,6 +88,10 @@ pub(crate) const DOWN_WORDS: &[&str] = &[
     "値下げ",
     "削減",
     "下方修正",
+    "低い",
+    "低く",
+    "低か",
+    "少な",
 ];
 pub(crate) const BASELINES: &[&str] = &[
     "前年同期比",
@@ -115,17 +124,22 @@ pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usiz
     let mut p = pos;
     for _ in 0..3 {
         let rest = &text[p..];
-        if let Some(w) = UP_FIRST
-            .prefixes_of(rest)
-            .map(|i| UP_WORDS[i])
-            .find(|&w| !(w == "高" && rest[3..].starts_with(['い', 'く', 'さ', 'め'])))
-        {
+        // 高い / 安い right after the figure compare (3%高い); after a
+        // qualifier they describe (程度の高い).
+        let adjective = |tail: &[char]| p > pos && rest[3..].starts_with(tail);
+        if let Some(w) = UP_FIRST.prefixes_of(rest).map(|i| UP_WORDS[i]).find(|&w| {
+            !(w == "高" && (adjective(&['い', 'く']) || rest[3..].starts_with(['さ', 'め'])))
+        }) {
             return Some((Direction::Up, p + w.len()));
         }
         if let Some(w) = DOWN_FIRST
             .prefixes_of(rest)
             .map(|i| DOWN_WORDS[i])
-            .find(|&w| !(w == "安" && rest[3..].starts_with(['い', 'く', 'さ', '定', '全', '心'])))
+            .find(|&w| {
+                !(w == "安"
+                    && (adjective(&['い', 'く'])
+                        || rest[3..].starts_with(['さ', '定', '全', '心'])))
+            })
         {
             return Some((Direction::Down, p + w.len()));
         }
@@ -234,6 +248,50 @@ pub(crate) fn subject_before(text: &str, companies: &[Found], pos: usize) -> Opt
         })
 }
 
+/// Words after `ポイント` that make it a loyalty reward, not percentage
+/// points (`500ポイントを付与`, `1,000ポイント還元`).
+const REWARDS: &[&str] = &[
+    "付与",
+    "還元",
+    "進呈",
+    "贈呈",
+    "プレゼント",
+    "獲得",
+    "付け",
+    "貯",
+    "もらえ",
+    "差し上げ",
+];
+
+fn is_reward(after_unit: &str) -> bool {
+    let rest = ["分を", "分の", "を", "が"]
+        .iter()
+        .find_map(|p| after_unit.strip_prefix(p))
+        .unwrap_or(after_unit);
+    REWARDS.iter().any(|w| rest.starts_with(w))
+}
+
+/// A sign word or mark right before a figure at `pos`: where it starts and
+/// whether it is negative. An ASCII `-`/`+` counts only after a space or a
+/// bracket or 比, not inside a range or a code (`3-5%`, `A-1`).
+fn sign_before(text: &str, pos: usize) -> Option<(usize, bool)> {
+    let head = &text[..pos];
+    for (word, negative) in [("マイナス", true), ("プラス", false), ("−", true)] {
+        if head.ends_with(word) {
+            return Some((pos - word.len(), negative));
+        }
+    }
+    let negative = match head.as_bytes().last()? {
+        b'-' => true,
+        b'+' => false,
+        _ => return None,
+    };
+    let before = head[..head.len() - 1].chars().next_back();
+    before
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '（' | '比' | '、' | ','))
+        .then_some((pos - 1, negative))
+}
+
 /// `3割5分` → 35, `2割` → 20 (from the number before 割).
 fn wari(
     text: &str,
@@ -287,18 +345,19 @@ pub(crate) fn extract(
         let rest = &text[n.end..];
         let (value, mut end, unit, mut max) =
             if let Some(u) = PERCENT_UNITS.iter().find(|u| rest.starts_with(**u)) {
-                (
-                    n.value.map_err(|e| e.to_string()),
-                    n.end + u.len(),
-                    "percent",
-                    None,
-                )
+                // 2.5パーセントポイント, 0.3%ポイント: percentage points.
+                let (end, unit) = match rest[u.len()..].strip_prefix("ポイント") {
+                    Some(_) => (n.end + u.len() + "ポイント".len(), "point"),
+                    None => (n.end + u.len(), "percent"),
+                };
+                (n.value.map_err(|e| e.to_string()), end, unit, None)
             } else if let Some(u) = POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
                 if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
                     continue;
                 }
-                // 2900ポイント台 is an index level, not a change in points.
-                if rest[u.len()..].starts_with('台') {
+                // 2900ポイント台 is an index level, not a change in points;
+                // 1,000ポイントを付与 is a loyalty reward.
+                if rest[u.len()..].starts_with('台') || is_reward(&rest[u.len()..]) {
                     continue;
                 }
                 (
@@ -311,13 +370,13 @@ pub(crate) fn extract(
                 i += used;
                 (v, e, "percent", None)
             } else if let Some(&next) = numbers.get(i)
-                && rest.starts_with(RANGE_MARKS)
+                && (rest.starts_with(RANGE_MARKS) || rest.starts_with('-'))
                 && text[n.end..next.start].chars().count() == 1
                 && let Some(u) = PERCENT_UNITS
                     .iter()
                     .find(|u| text[next.end..].starts_with(**u))
             {
-                // 3～5%
+                // 3～5%, 3-5%
                 i += 1;
                 (
                     n.value.map_err(|e| e.to_string()),
@@ -328,9 +387,30 @@ pub(crate) fn extract(
             } else {
                 continue;
             };
+        // A sign written as a word or an ASCII mark (前期比マイナス0.4%,
+        // （前年同期比 -2.1%）) is part of the figure.
+        let (start, value, signed) = match sign_before(text, n.start) {
+            Some((at, negative)) => (
+                at,
+                if negative {
+                    value.map(Decimal::negated)
+                } else {
+                    value
+                },
+                Some(if negative {
+                    Direction::Down
+                } else {
+                    Direction::Up
+                }),
+            ),
+            None => (n.start, value, None),
+        };
+        let baseline = baseline_before(text, start);
         let direction = direction_after(text, end)
             .map(|(d, _)| d)
-            .or_else(|| direction_before(text, n.start));
+            .or_else(|| direction_before(text, start))
+            // A signed figure against a baseline is a change that way.
+            .or(signed.filter(|_| baseline.is_some()));
         if let Some(w) = ["超", "程度", "前後", "近く", "強", "弱"]
             .iter()
             .find(|w| text[end..].starts_with(**w))
@@ -343,14 +423,14 @@ pub(crate) fn extract(
         };
         let max = max.take().and_then(|m| m.ok()).map(|m| m.to_string());
         out.push(Found::found(
-            Span::new(n.start, end),
+            Span::new(start, end),
             EntityValue::Percent(PercentValue {
                 value,
                 max,
                 unit: Cow::Borrowed(unit),
                 direction,
-                baseline: baseline_before(text, n.start),
-                subject: subject_before(text, companies, n.start),
+                baseline,
+                subject: subject_before(text, companies, start),
                 reason,
             }),
         ));
