@@ -131,7 +131,10 @@ pub(crate) fn extract(
                 .is_some_and(is_ascii_word_char)
                 && !text[end..].chars().next().is_some_and(is_ascii_word_char)
         } else {
-            at_boundary(ctx, start) && at_boundary(ctx, end) && !place_or_unit(text, start, end)
+            at_boundary(ctx, start)
+                && at_boundary(ctx, end)
+                && !place_or_unit(text, start, end)
+                && !ordinary_use(&text[end..])
         };
         if !ok {
             continue;
@@ -148,6 +151,15 @@ pub(crate) fn extract(
         ));
     }
     extract_patterns(ctx, &names.legal_marks, out);
+}
+
+/// Whether what follows a name makes it an ordinary word (楽天的, シャープな
+/// 値動き, アルファベット順, メタ分析, ディスコブーム) rather than a company.
+fn ordinary_use(after: &str) -> bool {
+    const WORD_TAILS: &[&str] = &["的", "順", "分析", "ブーム"];
+    WORD_TAILS.iter().any(|t| after.starts_with(t))
+        // シャープな値動き (an adjective), not シャープなど (and others).
+        || after.starts_with('な') && !after[3..].starts_with('ど')
 }
 
 /// A katakana character (including ー and ・).
@@ -266,8 +278,16 @@ pub(crate) fn from_codes(
             continue;
         }
         let span = Span::new(ctx.tokens[first].norm.start, name_end);
-        // A legal form on its own is not a name (パナソニック ホールディングス＜6752＞).
-        if covered.overlaps(span) || COMPANY_TAILS.contains(&&ctx.text[span.range()]) {
+        let name = &ctx.text[span.range()];
+        // A legal form on its own is not a name (パナソニック ホールディングス＜6752＞),
+        // nor is the kind of security (香港上場株（SEHK: 9988）, ADR), nor the
+        // rest of a name already found (蔚来|汽車（NYSE: NIO）).
+        if covered.overlaps(span)
+            || COMPANY_TAILS.contains(&name)
+            || name.ends_with('株')
+            || matches!(name, "ADR" | "ADS" | "GDR" | "株式")
+            || covered.overlaps(Span::new(span.start.saturating_sub(1), span.start))
+        {
             continue;
         }
         covered.insert(span);
@@ -354,12 +374,13 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
         // X株式会社 / Xホールディングス / Xグループ: up to four name tokens
         // before (a suffix noun may follow the first: 三ツ星).
         let mut first = i;
+        let dot = |k: usize| &text[tokens[k].norm.range()] == "・";
         while first > 0
-            && i - first < 4
+            && i - first < 5
             && tokens[first - 1].norm.end == tokens[first].norm.start
             && (is_name_token(ctx, first - 1)
                 || first - 1 > 0
-                    && tokens[first - 1].features[1] == "接尾"
+                    && (tokens[first - 1].features[1] == "接尾" || dot(first - 1))
                     && is_name_token(ctx, first - 2))
         {
             first -= 1;

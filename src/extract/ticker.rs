@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::company::COMPANY_TAILS;
 use super::gazetteer::{Gazetteer, NameMatches};
-use super::{Context, EntityValue, Found, TickerValue, ValueText};
+use super::{CompanyValue, Context, EntityValue, Found, TickerValue, ValueText};
 use crate::span::{Span, SpanSet};
 
 /// Where a ticker notation other than an exchange prefix can start or be
@@ -98,10 +98,48 @@ fn bracketed_code(text: &str, open_at: usize, closes: &[char]) -> Option<(Span, 
     if !is_jp_code(code) {
         return None;
     }
-    let close = text[code_at + 4..].chars().next()?;
+    // Bloomberg's exchange codes for Tokyo: （9984 JT）, （7203 JP）.
+    let after = &text[code_at + 4..];
+    let close_at = code_at
+        + 4
+        + [" JT", " JP"]
+            .iter()
+            .find(|s| after.starts_with(**s))
+            .map_or(0, |s| s.len());
+    let close = text[close_at..].chars().next()?;
     closes
         .contains(&close)
-        .then(|| (Span::new(open_at, code_at + 4 + close.len_utf8()), code_at))
+        .then(|| (Span::new(open_at, close_at + close.len_utf8()), code_at))
+}
+
+/// `（AAPL）` at `open_at`: a bracketed letter symbol (`[A-Z]{1,5}`, with a
+/// class letter `BRK.B`) and its span without the brackets.
+fn bracketed_symbol(text: &str, open_at: usize) -> Option<Span> {
+    let at = open_at + text[open_at..].chars().next()?.len_utf8();
+    let b = &text.as_bytes()[at..];
+    let head = run(b, 6, u8::is_ascii_uppercase);
+    let class = b.get(head) == Some(&b'.') && b.get(head + 1).is_some_and(u8::is_ascii_uppercase);
+    let len = head + if class { 2 } else { 0 };
+    let close = text[at + len..].chars().next()?;
+    ((1..=5).contains(&head) && PAREN_CLOSES.contains(&close)).then(|| Span::new(at, at + len))
+}
+
+/// Whether the text before `pos` ends with a word of two or more capitals
+/// (an unlisted name written in Latin capitals: `SCREEN（7735）`).
+fn after_capitals(text: &str, pos: usize) -> bool {
+    let b = &text.as_bytes()[..pos];
+    let n = b
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    n >= 2 && !b[..pos - n].last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Whether a four-digit code reads as a year (a bracketed year after an
+/// abbreviation: `GDP（2024）`).
+fn year_like(code: &str) -> bool {
+    code.starts_with("19") || code.starts_with("20")
 }
 
 /// `（JR東日本、9020）`: an opening paren at `open_at`, a short name, a comma,
@@ -334,14 +372,42 @@ pub(crate) fn extract(
                 .or_else(|| aliased_code(text, at))
                 .map(|found| (at, found))
         }) {
+            let code = &text[code_at..code_at + 4];
             let after_company = companies
                 .binary_search_by(|f| f.span.end.cmp(&open_at))
                 .is_ok()
-                || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t));
+                || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t))
+                || (after_capitals(text, open_at) && !year_like(code));
             if after_company && !taken.overlaps(span) {
                 taken.insert(span);
-                found.push(ticker(g, tse, &text[code_at..code_at + 4], span));
+                found.push(ticker(g, tse, code, span));
             }
+        }
+    }
+    // アップル（AAPL）: a letter symbol after a company the gazetteer lists
+    // with it.
+    for &open_at in &parens {
+        let Some(span) = bracketed_symbol(text, open_at) else {
+            continue;
+        };
+        let Ok(i) = companies.binary_search_by(|f| f.span.end.cmp(&open_at)) else {
+            continue;
+        };
+        let EntityValue::Company(CompanyValue { id: Some(id), .. }) = &companies[i].value else {
+            continue;
+        };
+        let symbol = &text[span.range()];
+        let listing = g.company(id).and_then(|c| {
+            c.tickers
+                .iter()
+                .find(|(_, s)| s == symbol)
+                .and_then(|(exchange, _)| exchange_by_code(g, exchange))
+        });
+        if let Some(exchange) = listing
+            && !taken.overlaps(span)
+        {
+            taken.insert(span);
+            found.push(ticker(g, exchange, symbol, span));
         }
     }
 
