@@ -8,7 +8,8 @@ use super::{ChangeValue, Context, Direction, EntityValue, Found, SpanIndex};
 use crate::span::{Span, SpanSet};
 
 /// How every revision word ends.
-const REVISION_TAIL: &str = "修正";
+/// The tail every revision word shares.
+pub(crate) const REVISION_TAIL: &str = "修正";
 const REVISIONS: &[(&str, Direction)] = &[
     ("上方修正", Direction::Up),
     ("下方修正", Direction::Down),
@@ -113,13 +114,14 @@ pub(crate) fn extract(
     // 上方修正 / 下方修正 without figures. One search for the shared tail
     // finds them all; each word's matches are then taken in turn.
     let moves: SpanIndex = moves.into_iter().collect();
-    let revisions: Vec<(usize, usize)> = text
-        .match_indices(REVISION_TAIL)
-        .filter_map(|(tail, _)| {
+    let revisions: Vec<(usize, usize)> = ctx
+        .names
+        .marks_of(REVISION_TAIL)
+        .filter_map(|(_, end)| {
             REVISIONS
                 .iter()
-                .position(|(word, _)| text[..tail + REVISION_TAIL.len()].ends_with(word))
-                .map(|k| (k, tail + REVISION_TAIL.len()))
+                .position(|(word, _)| text[..end].ends_with(word))
+                .map(|k| (k, end))
         })
         .collect();
     for (k, (word, direction)) in REVISIONS.iter().enumerate() {

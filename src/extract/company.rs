@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::gazetteer::{Gazetteer, NameMatches};
+use super::gazetteer::Gazetteer;
 use super::{CompanyValue, Context, EntityValue, Found, ValueText};
 use crate::span::{Span, SpanSet};
 
@@ -114,14 +114,9 @@ fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
 
 /// Companies from the gazetteer aliases found in the text (see
 /// [`Gazetteer::find_names`]) and from legal-form patterns.
-pub(crate) fn extract(
-    ctx: &Context<'_>,
-    g: &'static Gazetteer,
-    names: &NameMatches,
-    out: &mut Vec<Found>,
-) {
+pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
-    for &(start, end, alias_index) in &names.companies {
+    for &(start, end, alias_index) in &ctx.names.companies {
         let (company_index, alias) = &g.company_aliases[alias_index];
         let ascii = alias.is_ascii();
         let ok = if ascii {
@@ -150,7 +145,7 @@ pub(crate) fn extract(
             }),
         ));
     }
-    extract_patterns(ctx, &names.legal_marks, out);
+    extract_patterns(ctx, &ctx.names.legal_marks, out);
 }
 
 /// Whether what follows a name makes it an ordinary word (楽天的, シャープな
@@ -484,6 +479,7 @@ mod tests {
             text,
             tokens: &tokens,
             numbers: Vec::new(),
+            names: Default::default(),
         };
         let expected = [
             (0, true),

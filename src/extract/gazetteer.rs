@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
+use super::MARKS;
 use super::company::LEGAL_MARKS;
-use super::ticker::TICKER_MARKS;
 use crate::data::{bad_row as bad, rows as data_rows};
 use crate::error::{Error, ErrorKind, Result};
 use crate::normalize::fold_char;
@@ -106,7 +106,7 @@ impl NameAutomaton {
 /// What a name of the automaton is: an index into each list it belongs to
 /// (`NONE` when it is not in that list), in the order of the lists of
 /// [`NameMatches`]: company aliases, model prefixes, exchange prefixes,
-/// legal marks, ticker marks.
+/// legal marks, notation marks.
 type NameOwners = [u32; 5];
 
 const NONE: u32 = u32::MAX;
@@ -124,10 +124,9 @@ pub(crate) struct NameMatches {
     /// for them with the names is cheaper than a regex whose byte-wise
     /// prefilter every katakana run sets off.
     pub legal_marks: Vec<(usize, usize, usize)>,
-    /// Where a ticker notation other than an exchange prefix can start or
-    /// be anchored (an index into
-    /// [`TICKER_MARKS`](super::ticker::TICKER_MARKS)), in text order.
-    pub ticker_marks: Vec<(usize, usize, usize)>,
+    /// Notation marks the extractors anchor on (an index into
+    /// [`MARKS`](super::MARKS)), in text order.
+    pub marks: Vec<(usize, usize, usize)>,
 }
 
 /// Keeps the leftmost-longest non-overlapping matches: the match starting
@@ -291,7 +290,7 @@ impl Gazetteer {
             prefixes,
             exchange_prefixes.iter().map(|(p, _)| p.clone()).collect(),
             LEGAL_MARKS.iter().map(|(m, _)| fold(m)).collect(),
-            TICKER_MARKS.iter().map(|m| fold(m)).collect(),
+            MARKS.iter().map(|m| fold(m)).collect(),
         ];
         for (list, patterns) in lists.into_iter().enumerate() {
             for (index, name) in patterns.into_iter().enumerate() {
@@ -330,7 +329,7 @@ impl Gazetteer {
     }
 
     /// Company aliases, model prefixes, exchange prefixes, legal marks and
-    /// ticker marks in `text` (folded), from one pass of the name automaton.
+    /// notation marks in `text` (folded), from one pass of the name automaton.
     pub(crate) fn find_names(&self, text: &str) -> NameMatches {
         let mut found = NameMatches::default();
         for (start, end, name) in self.names.find_overlapping(text) {
@@ -339,7 +338,7 @@ impl Gazetteer {
                 &mut found.models,
                 &mut found.exchanges,
                 &mut found.legal_marks,
-                &mut found.ticker_marks,
+                &mut found.marks,
             ];
             for (&index, list) in self.owners[name].iter().zip(lists) {
                 if index != NONE {
@@ -351,7 +350,7 @@ impl Gazetteer {
         leftmost_longest(&mut found.models);
         leftmost_longest(&mut found.exchanges);
         leftmost_longest(&mut found.legal_marks);
-        // Ticker marks do not overlap: reported by end, they are in text order.
+        // Marks do not overlap: reported by end, they are in text order.
         found
     }
 
@@ -407,5 +406,16 @@ mod tests {
             g.company_by_ticker("NYSE", "BABA"),
             Some(g.by_id["alibaba"])
         );
+    }
+}
+
+impl NameMatches {
+    /// `(start, end)` of each occurrence of `mark` (one of
+    /// [`MARKS`](super::MARKS)), in text order.
+    pub(crate) fn marks_of(&self, mark: &'static str) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.marks
+            .iter()
+            .filter(move |&&(_, _, m)| MARKS[m] == mark)
+            .map(|&(start, end, _)| (start, end))
     }
 }

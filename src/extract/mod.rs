@@ -440,11 +440,34 @@ fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
     out
 }
 
-/// What every extractor reads: the folded text, its tokens and its numbers.
+/// Notation marks the extractors anchor on, found in the same walk of the
+/// text as the gazetteer names (a search per mark, or a regex whose
+/// byte-wise prefilter every kana or kanji sets off, cost more than the
+/// walk): where tickers start (`.`, brackets, `コード`), unit and rounding
+/// notes (`単位`, `未満`), revisions (`修正`) and periods (`期`, `度`).
+pub(crate) const MARKS: &[&str] = &[
+    ".",
+    "<",
+    "(",
+    "〈",
+    "《",
+    "＜",
+    "（",
+    ticker::CODE_WORD,
+    "単位",
+    "未満",
+    change::REVISION_TAIL,
+    "期",
+    "度",
+];
+
+/// What every extractor reads: the folded text, its tokens, its numbers and
+/// the gazetteer names and marks found in it.
 pub(crate) struct Context<'t> {
     pub text: &'t str,
     pub tokens: &'t [RawToken],
     pub numbers: Vec<ParsedNumber>,
+    pub names: gazetteer::NameMatches,
 }
 
 /// The configured extractors and their data, shared between clones.
@@ -473,12 +496,12 @@ impl Extractors {
             text,
             tokens,
             numbers: number::scan_tokens(text, tokens),
+            names: g.find_names(text),
         };
-        let names = g.find_names(text);
-        let mut companies = Vec::with_capacity(names.companies.len());
-        company::extract(&ctx, g, &names, &mut companies);
-        let mut models = Vec::with_capacity(names.models.len());
-        model::extract(&ctx, g, &names.models, &mut models);
+        let mut companies = Vec::with_capacity(ctx.names.companies.len());
+        company::extract(&ctx, g, &mut companies);
+        let mut models = Vec::with_capacity(ctx.names.models.len());
+        model::extract(&ctx, g, &mut models);
         // A bare family name that is also a company name (ディープシーク) is
         // the company; a versioned name (DeepSeek-R1) is the model.
         // So is a bare family name inside a company's name (Mistral AI).
@@ -491,7 +514,7 @@ impl Extractors {
         companies.retain(|c| !model_spans.overlaps(c.span));
         companies.sort_by_key(|f| f.span.start);
         let mut tickers = Vec::new();
-        ticker::extract(&ctx, g, &names, &companies, &mut tickers);
+        ticker::extract(&ctx, g, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
         let ticker_spans: SpanIndex = tickers.iter().map(|t| t.span).collect();
         companies.retain(|c| !ticker_spans.overlaps(c.span));

@@ -111,14 +111,9 @@ fn word_end(text: &str, from: usize) -> usize {
 
 /// Models from the family prefixes found in the text (`prefixes`, see
 /// [`Gazetteer::find_names`]) and the version grammar after them.
-pub(crate) fn extract(
-    ctx: &Context<'_>,
-    g: &'static Gazetteer,
-    prefixes: &[(usize, usize, usize)],
-    out: &mut Vec<Found>,
-) {
+pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
-    for &(start, prefix_end, pattern) in prefixes {
+    for &(start, prefix_end, pattern) in &ctx.names.models {
         let family = &g.families[g.model_prefixes[pattern]];
         let prefix = &text[start..prefix_end];
         let prefix_ascii = prefix.is_ascii();

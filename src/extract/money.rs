@@ -10,7 +10,7 @@ use once_cell::sync::Lazy;
 
 use super::number::{Decimal, ParsedNumber, parse_decimal};
 use super::words::WordIndex;
-use super::{Bound, Context, EntityValue, Found, MoneyValue};
+use super::{Bound, Context, EntityValue, Found, MARKS, MoneyValue};
 use crate::span::Span;
 
 /// Currency words after a number, longest first within shared prefixes.
@@ -237,28 +237,18 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let text = ctx.text;
     let numbers = &ctx.numbers;
     // Positions where a 単位 note applies from, with its scale.
+    // 単位：百万円, and rounding notes, which state the unit too
+    // (（百万円未満切捨て）), in text order.
     let mut notes: Vec<(usize, u32, &'static str)> = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("単位") {
-        let at = from + i + "単位".len();
-        if let Some((exp, code)) = unit_note(text, at) {
+    for &(start, at, mark) in &ctx.names.marks {
+        let note = match MARKS[mark] {
+            "単位" => unit_note(text, at),
+            "未満" => rounding_note(text, start),
+            _ => continue,
+        };
+        if let Some((exp, code)) = note {
             notes.push((at, exp, code));
         }
-        from = at;
-    }
-    // A rounding note states the unit too: （百万円未満切捨て）.
-    let mut from = 0;
-    let mut rounding = false;
-    while let Some(i) = text[from..].find("未満") {
-        let at = from + i + "未満".len();
-        if let Some((exp, code)) = rounding_note(text, from + i) {
-            notes.push((at, exp, code));
-            rounding = true;
-        }
-        from = at;
-    }
-    if rounding {
-        notes.sort_by_key(|&(at, _, _)| at);
     }
 
     let mut i = 0;

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{Context, EntityValue, Found, PeriodValue, ValueText};
+use super::{Context, EntityValue, Found, MARKS, PeriodValue, ValueText};
 use crate::span::Span;
 
 /// Anchored: tried only where a period can start (see [`period_before`]).
@@ -65,9 +65,6 @@ static GROUPS: Lazy<Groups> = Lazy::new(|| {
         m2: index("m2"),
     }
 });
-
-/// Where a period can end: every one names 期 or 年度.
-static ANCHORS: Lazy<Regex> = Lazy::new(|| Regex::new("[期度]").expect("valid regex"));
 
 fn quarter_digit(s: &str) -> Option<u32> {
     match s {
@@ -172,13 +169,16 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     // Starts before the previous anchor were tried for it already.
     let mut tried = 0;
     let mut locs = PERIOD.capture_locations();
-    for anchor in ANCHORS.find_iter(ctx.text) {
-        if anchor.start() < from {
+    let anchors = ctx.names.marks.iter().filter_map(|&(start, end, mark)| {
+        matches!(MARKS[mark], "期" | "度").then_some((start, end))
+    });
+    for (anchor_start, anchor_end) in anchors {
+        if anchor_start < from {
             continue;
         }
         let floor = from.max(tried);
-        tried = anchor.end();
-        let Some(at) = period_before(ctx.text, floor, anchor.start(), &mut locs) else {
+        tried = anchor_end;
+        let Some(at) = period_before(ctx.text, floor, anchor_start, &mut locs) else {
             continue;
         };
         let Some((all_start, all_end)) = locs.get(0) else {

@@ -5,16 +5,12 @@
 use std::borrow::Cow;
 
 use super::company::COMPANY_TAILS;
-use super::gazetteer::{Gazetteer, NameMatches};
-use super::{CompanyValue, Context, EntityValue, Found, TickerValue, ValueText};
+use super::gazetteer::Gazetteer;
+use super::{CompanyValue, Context, EntityValue, Found, MARKS, TickerValue, ValueText};
 use crate::span::{Span, SpanSet};
 
-/// Where a ticker notation other than an exchange prefix can start or be
-/// anchored, found by the gazetteer's name automaton and checked by hand
-/// from there (a regex over the text would stop at every kana: they share
-/// their first byte with `〈` and `コード`).
-pub(crate) const TICKER_MARKS: &[&str] = &[".", "<", "(", "〈", "《", "＜", "（", CODE_WORD];
-const CODE_WORD: &str = "コード";
+/// The word of a labelled code (`証券コード：7203`).
+pub(crate) const CODE_WORD: &str = "コード";
 /// Words that may precede `コード` as part of the label (`証券コード`).
 const CODE_LABEL_HEADS: &[&str] = &["証券", "銘柄"];
 const JP_CLOSES: &[char] = &['>', '〉', '》', '＞'];
@@ -284,7 +280,6 @@ fn company_before(
 pub(crate) fn extract(
     ctx: &Context<'_>,
     g: &'static Gazetteer,
-    names: &NameMatches,
     companies: &[Found],
     out: &mut Vec<Found>,
 ) {
@@ -293,7 +288,7 @@ pub(crate) fn extract(
     let mut taken = SpanSet::new();
 
     // Exchange-prefixed.
-    for &(start, from, pattern) in &names.exchanges {
+    for &(start, from, pattern) in &ctx.names.exchanges {
         let (prefix, exchange) = &g.exchange_prefixes[pattern];
         if prefix.is_ascii()
             && text[..start]
@@ -327,12 +322,13 @@ pub(crate) fn extract(
     let mut brackets = Vec::new();
     let mut labels = Vec::new();
     let mut parens = Vec::new();
-    for &(start, _, mark) in &names.ticker_marks {
-        match TICKER_MARKS[mark] {
+    for &(start, _, mark) in &ctx.names.marks {
+        match MARKS[mark] {
             "." => dots.push(start),
             CODE_WORD => labels.push(start),
             "(" | "（" => parens.push(start),
-            _ => brackets.push(start),
+            "<" | "〈" | "《" | "＜" => brackets.push(start),
+            _ => {}
         }
     }
 
