@@ -7,7 +7,6 @@ use super::percent::{baseline_before, direction_after, subject_before};
 use super::{ChangeValue, Context, Direction, EntityValue, Found, SpanIndex};
 use crate::span::{Span, SpanSet};
 
-/// How every revision word ends.
 /// The tail every revision word shares.
 pub(crate) const REVISION_TAIL: &str = "修正";
 const REVISIONS: &[(&str, Direction)] = &[

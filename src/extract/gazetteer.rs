@@ -374,6 +374,17 @@ impl Gazetteer {
     }
 }
 
+impl NameMatches {
+    /// `(start, end)` of each occurrence of `mark` (one of
+    /// [`MARKS`](super::MARKS)), in text order.
+    pub(crate) fn marks_of(&self, mark: &'static str) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.marks
+            .iter()
+            .filter(move |&&(_, _, m)| MARKS[m] == mark)
+            .map(|&(start, end, _)| (start, end))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,16 +417,5 @@ mod tests {
             g.company_by_ticker("NYSE", "BABA"),
             Some(g.by_id["alibaba"])
         );
-    }
-}
-
-impl NameMatches {
-    /// `(start, end)` of each occurrence of `mark` (one of
-    /// [`MARKS`](super::MARKS)), in text order.
-    pub(crate) fn marks_of(&self, mark: &'static str) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.marks
-            .iter()
-            .filter(move |&&(_, _, m)| MARKS[m] == mark)
-            .map(|&(start, end, _)| (start, end))
     }
 }

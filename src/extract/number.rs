@@ -31,6 +31,32 @@ impl fmt::Display for NumberError {
 
 type Num = Result<Decimal, NumberError>;
 
+/// Powers of ten that fit in an `i128` (10^0 ..= 10^38).
+const POW10: [i128; 39] = {
+    let mut table = [1i128; 39];
+    let mut i = 1;
+    while i < table.len() {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
+/// `10^exp`, if it fits.
+fn pow10(exp: u32) -> Option<i128> {
+    POW10.get(exp as usize).copied()
+}
+
+/// The exact product of two mantissas, if it fits. Figures mostly fit in
+/// 64 bits, whose product cannot overflow 128: one multiplication, where a
+/// checked 128-bit product is a library call.
+fn mul_mantissas(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 impl Decimal {
     /// This value divided by `10^exp` (exact: only the scale changes).
     pub fn scaled_down(self, exp: u32) -> Self {
@@ -85,14 +111,9 @@ impl Decimal {
     }
 
     fn rescale(self, scale: u32) -> Num {
-        let factor = 10i128
-            .checked_pow(scale - self.scale)
-            .ok_or(NumberError::Overflow)?;
+        let factor = pow10(scale - self.scale).ok_or(NumberError::Overflow)?;
         Ok(Decimal {
-            mantissa: self
-                .mantissa
-                .checked_mul(factor)
-                .ok_or(NumberError::Overflow)?,
+            mantissa: mul_mantissas(self.mantissa, factor).ok_or(NumberError::Overflow)?,
             scale,
         })
     }
@@ -123,10 +144,7 @@ impl Decimal {
     /// Exact product.
     pub fn checked_mul(self, other: Decimal) -> Num {
         Ok(Decimal {
-            mantissa: self
-                .mantissa
-                .checked_mul(other.mantissa)
-                .ok_or(NumberError::Overflow)?,
+            mantissa: mul_mantissas(self.mantissa, other.mantissa).ok_or(NumberError::Overflow)?,
             scale: self.scale + other.scale,
         }
         .normalized())
@@ -134,9 +152,7 @@ impl Decimal {
 
     /// Multiplies by `10^exp`.
     pub fn shift(self, exp: u32) -> Num {
-        self.checked_mul(Decimal::from_int(
-            10i128.checked_pow(exp).ok_or(NumberError::Overflow)?,
-        ))
+        self.checked_mul(Decimal::from_int(pow10(exp).ok_or(NumberError::Overflow)?))
     }
 
     /// The negated value.
@@ -369,12 +385,16 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
             while j < bytes.len() {
                 let b = bytes[j];
                 if b.is_ascii_digit() {
-                    match mantissa
-                        .checked_mul(10)
-                        .and_then(|m| m.checked_add(i128::from(b - b'0')))
-                    {
-                        Some(m) => mantissa = m,
-                        None => overflow = true,
+                    let digit = i128::from(b - b'0');
+                    // Unchecked while far from the limit (checked 128-bit
+                    // arithmetic is a library call per digit).
+                    if mantissa < POW10[36] {
+                        mantissa = mantissa * 10 + digit;
+                    } else {
+                        match mantissa.checked_mul(10).and_then(|m| m.checked_add(digit)) {
+                            Some(m) => mantissa = m,
+                            None => overflow = true,
+                        }
                     }
                     if seen_point {
                         scale += 1;
