@@ -158,7 +158,7 @@ fn ordinary_use(after: &str) -> bool {
 }
 
 /// A katakana character (including ー and ・).
-fn is_katakana(c: char) -> bool {
+pub(crate) fn is_katakana(c: char) -> bool {
     matches!(c, '\u{30a0}'..='\u{30ff}')
 }
 

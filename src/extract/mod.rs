@@ -448,6 +448,8 @@ fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
 pub(crate) const MARKS: &[&str] = &[
     ".",
     "<",
+    "[",
+    "［",
     "(",
     "〈",
     "《",

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use once_cell::sync::Lazy;
 
+use super::company::is_katakana;
 use super::number::{Decimal, ParsedNumber, parse_decimal};
 use super::words::WordIndex;
 use super::{Bound, Context, EntityValue, Found, MARKS, MoneyValue};
@@ -39,6 +40,8 @@ const CURRENCY_WORDS: &[(&str, &str)] = &[
     ("レアル", "BRL"),
     ("バーツ", "THB"),
     ("リンギット", "MYR"),
+    ("リンギ", "MYR"),
+    ("ドン", "VND"),
     ("ルピア", "IDR"),
     ("ペソ", "MXN"),
 ];
@@ -46,7 +49,7 @@ const CURRENCY_WORDS: &[(&str, &str)] = &[
 /// ISO codes written after a number (`500 USD`) or before it (`USD 500`).
 const ISO_CODES: &[&str] = &[
     "USD", "JPY", "EUR", "CNY", "RMB", "HKD", "GBP", "KRW", "TWD", "AUD", "CAD", "CHF", "INR",
-    "SGD", "NZD",
+    "SGD", "NZD", "VND", "MYR", "THB", "IDR", "MXN", "BRL",
 ];
 
 /// Currency symbols before a number, longest first.
@@ -136,6 +139,10 @@ fn currency_after(text: &str, pos: usize) -> Option<(usize, &'static str)> {
     {
         // 元 only directly after a number, and not 元本/元金 (principal).
         if word == "元" && (rest[3..].starts_with('本') || rest[3..].starts_with('金')) {
+            return None;
+        }
+        // ドン only as a whole word (not ドンキ).
+        if word == "ドン" && rest[word.len()..].starts_with(is_katakana) {
             return None;
         }
         return Some((pos + word.len(), code));

@@ -60,6 +60,7 @@ pub(crate) const UP_WORDS: &[&str] = &[
     "多い",
     "多く",
     "多か",
+    "上が",
 ];
 pub(crate) const DOWN_WORDS: &[&str] = &[
     "下落",
@@ -92,6 +93,7 @@ pub(crate) const DOWN_WORDS: &[&str] = &[
     "低く",
     "低か",
     "少な",
+    "下が",
 ];
 pub(crate) const BASELINES: &[&str] = &[
     "前年同期比",

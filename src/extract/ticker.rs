@@ -13,7 +13,7 @@ use crate::span::{Span, SpanSet};
 pub(crate) const CODE_WORD: &str = "コード";
 /// Words that may precede `コード` as part of the label (`証券コード`).
 const CODE_LABEL_HEADS: &[&str] = &["証券", "銘柄"];
-const JP_CLOSES: &[char] = &['>', '〉', '》', '＞'];
+const JP_CLOSES: &[char] = &['>', '〉', '》', '＞', ']', '］'];
 const PAREN_CLOSES: &[char] = &[')', '）'];
 
 /// `[0-9]{4}|[0-9]{3}[A-Z]`: a Japanese securities code.
@@ -33,9 +33,11 @@ fn run(b: &[u8], max: usize, f: impl Fn(&u8) -> bool) -> usize {
 /// range in `rest`.
 fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
     let after_space = rest.trim_start();
+    // 東証スタンダード・1407 separates with a middle dot.
     let after_colon = after_space
         .strip_prefix(':')
-        .or_else(|| after_space.strip_prefix('：'))?;
+        .or_else(|| after_space.strip_prefix('：'))
+        .or_else(|| after_space.strip_prefix('・'))?;
     let start = rest.len() - after_colon.trim_start().len();
     let b = &rest.as_bytes()[start..];
     let len = match b.first()? {
@@ -327,7 +329,7 @@ pub(crate) fn extract(
             "." => dots.push(start),
             CODE_WORD => labels.push(start),
             "(" | "（" => parens.push(start),
-            "<" | "〈" | "《" | "＜" => brackets.push(start),
+            "<" | "〈" | "《" | "＜" | "[" | "［" => brackets.push(start),
             _ => {}
         }
     }
@@ -356,7 +358,11 @@ pub(crate) fn extract(
             .filter_map(|&at| bracketed_code(text, at, JP_CLOSES));
         let labelled = labels.iter().filter_map(|&at| labelled_code(text, at));
         for (span, code_at) in bracketed.chain(labelled) {
-            if taken.overlaps(span) {
+            // [2024] is more often a year than a code.
+            if taken.overlaps(span)
+                || text[span.range()].starts_with(['[', '［'])
+                    && year_like(&text[code_at..code_at + 4])
+            {
                 continue;
             }
             taken.insert(span);
