@@ -21,7 +21,8 @@
 //!     })
 //!     .unwrap();
 //! assert_eq!(&text[money.0.span.range()], "約530億ドル");
-//! assert_eq!(money.1.amount.as_deref(), Some("53000000000"));
+//! // Values are exact decimals, written as plain decimal text in JSON.
+//! assert_eq!(money.1.amount, Some("53000000000".parse().unwrap()));
 //! assert_eq!(money.1.currency, "USD");
 //! assert!(money.1.approximate);
 //!
@@ -64,6 +65,7 @@ pub mod tokenize;
 pub use analysis::{Analysis, Analyzer, AnalyzerBuilder, Sentence};
 pub use article::{Article, Meta};
 pub use error::{Error, ErrorKind, Result};
+pub use extract::number::Decimal;
 pub use extract::{Entity, EntityKind, EntityValue, ExtractorSet};
 pub use sentiment::{Label, Sentiment, SentimentReport};
 pub use span::Span;

@@ -30,7 +30,8 @@ fn same_decimal(a: Option<&str>, b: &str) -> bool {
 fn fields_ok(exp: &Value, e: &Entity<'_>) -> bool {
     match &e.value {
         EntityValue::Money(m) => {
-            let values = [m.amount.as_deref(), m.min.as_deref(), m.max.as_deref()];
+            let values = [m.amount, m.min, m.max].map(|v| v.map(|d| d.to_string()));
+            let values = values.each_ref().map(Option::as_deref);
             let has = |v: &Value| {
                 v.as_str()
                     .is_none_or(|v| values.iter().any(|x| same_decimal(*x, v)))
@@ -41,8 +42,10 @@ fn fields_ok(exp: &Value, e: &Entity<'_>) -> bool {
                 && (!exp["approximate"].as_bool().unwrap_or(false) || m.approximate)
         }
         EntityValue::Percent(p) => {
-            same_decimal(p.value.as_deref(), exp["value"].as_str().unwrap_or("?"))
-                && exp["unit"].as_str().is_none_or(|u| u == p.unit)
+            same_decimal(
+                p.value.map(|d| d.to_string()).as_deref(),
+                exp["value"].as_str().unwrap_or("?"),
+            ) && exp["unit"].as_str().is_none_or(|u| u == p.unit)
                 && exp
                     .get("direction")
                     .is_none_or(|d| serde_json::to_value(p.direction).unwrap() == *d)

@@ -2,7 +2,6 @@
 //! `3,000円から3,500円に引き上げ` (before → after, not a range) and
 //! `通期予想を上方修正`.
 
-use super::number::parse_decimal;
 use super::percent::{baseline_before, direction_after, subject_before};
 use super::{ChangeValue, Context, Direction, EntityValue, Found, SpanIndex};
 use crate::span::{Span, SpanSet};
@@ -42,11 +41,7 @@ pub(crate) fn extract(
             continue;
         };
         let amount = |f: &Found| match &f.value {
-            EntityValue::Money(m) => m
-                .amount
-                .clone()
-                .or(m.min.clone())
-                .map(|v| (v, m.currency.clone())),
+            EntityValue::Money(m) => m.amount.or(m.min).map(|v| (v, m.currency.clone())),
             _ => None,
         };
         let (Some((from, currency)), Some((to, _))) = (amount(a), amount(b)) else {
@@ -55,13 +50,11 @@ pub(crate) fn extract(
         let pred_start = b.span.end + particle.len();
         let direction = direction_after(text, pred_start)
             .map(|(d, _)| d)
-            .or_else(
-                || match parse_decimal(&from)?.cmp_value(parse_decimal(&to)?)? {
-                    std::cmp::Ordering::Less => Some(Direction::Up),
-                    std::cmp::Ordering::Greater => Some(Direction::Down),
-                    std::cmp::Ordering::Equal => None,
-                },
-            );
+            .or_else(|| match from.cmp_value(to)? {
+                std::cmp::Ordering::Less => Some(Direction::Up),
+                std::cmp::Ordering::Greater => Some(Direction::Down),
+                std::cmp::Ordering::Equal => None,
+            });
         let Some(direction) = direction else { continue };
         let end = direction_after(text, pred_start).map_or(b.span.end, |(_, e)| e);
         let span = Span::new(a.span.start, end);
@@ -101,7 +94,7 @@ pub(crate) fn extract(
             EntityValue::Change(ChangeValue {
                 subject: p.subject.clone(),
                 direction,
-                size: p.value.clone(),
+                size: p.value,
                 unit: Some(p.unit.clone()),
                 from: None,
                 to: None,

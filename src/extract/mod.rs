@@ -18,7 +18,7 @@ mod ticker;
 mod words;
 
 use gazetteer::Gazetteer;
-use number::ParsedNumber;
+use number::{Decimal, ParsedNumber};
 
 use serde::{Deserialize, Serialize};
 
@@ -196,19 +196,19 @@ pub enum Direction {
     Down,
 }
 
-/// A monetary amount. Values are exact decimal strings in units of the
-/// currency (`"53000000000"`).
+/// A monetary amount. Values are exact decimals in units of the currency
+/// (`53000000000`; in JSON the string `"53000000000"`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MoneyValue {
     /// The amount, when it is a single figure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
+    pub amount: Option<Decimal>,
     /// Lower end of a range, or the bound of `超`/`以上`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<String>,
+    pub min: Option<Decimal>,
     /// Upper end of a range, or the bound of `未満`/`以下`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<String>,
+    pub max: Option<Decimal>,
     /// Whether `min`/`max` are exclusive or inclusive bounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<Bound>,
@@ -222,9 +222,10 @@ pub struct MoneyValue {
     /// For `X（約Y円）`: the index (in the entity list) of the amount this one converts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equivalent_of: Option<usize>,
-    /// The exchange rate implied by an `equivalent_of` pair (this / that).
+    /// The exchange rate implied by an `equivalent_of` pair (this / that),
+    /// rounded to four decimals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub implied_rate: Option<String>,
+    pub implied_rate: Option<Decimal>,
     /// Why there is no value (for example a number too large to hold).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -233,12 +234,12 @@ pub struct MoneyValue {
 /// A percentage or percentage-point figure.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PercentValue {
-    /// The figure (`"8"`, `"3.97"`, `"35"` for 3割5分).
+    /// The figure (`8`, `3.97`, `35` for 3割5分).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<Decimal>,
     /// Upper end of a range (`3～5%`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<String>,
+    pub max: Option<Decimal>,
     /// `percent` or `point`.
     pub unit: ValueText,
     /// Direction stated by the predicate (`8%上昇`, `12%増`, `3%安`).
@@ -296,16 +297,16 @@ pub struct ChangeValue {
     pub direction: Direction,
     /// Size of the move (a percent or money value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<String>,
+    pub size: Option<Decimal>,
     /// Unit of `size`, `from` and `to`: `percent`, `point` or a currency code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<ValueText>,
     /// Value before (`3,000円から…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Decimal>,
     /// Value after (`…3,500円に`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    pub to: Option<Decimal>,
     /// Baseline (`前年比` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<ValueText>,

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use once_cell::sync::Lazy;
 
 use super::company::is_katakana;
-use super::number::{Decimal, ParsedNumber, parse_decimal};
+use super::number::{Decimal, ParsedNumber};
 use super::words::WordIndex;
 use super::{Bound, Context, EntityValue, Found, MARKS, MoneyValue};
 use crate::span::Span;
@@ -233,9 +233,10 @@ fn per_share_before(text: &str, pos: usize) -> bool {
     PER_SHARE.iter().any(|p| clause.contains(p))
 }
 
-fn decimal_string(v: Result<Decimal, String>) -> (Option<String>, Option<String>) {
+/// A value, or why there is none.
+fn value_or_reason(v: Result<Decimal, String>) -> (Option<Decimal>, Option<String>) {
     match v {
-        Ok(d) => (Some(d.to_string()), None),
+        Ok(d) => (Some(d), None),
         Err(reason) => (None, Some(reason)),
     }
 }
@@ -409,20 +410,20 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         };
         match (range_max, bound) {
             (Some(max), _) => {
-                let (lo, r1) = decimal_string(value);
-                let (hi, r2) = decimal_string(max);
+                let (lo, r1) = value_or_reason(value);
+                let (hi, r2) = value_or_reason(max);
                 money.min = lo;
                 money.max = hi;
                 money.reason = r1.or(r2);
                 money.bound = None;
             }
             (None, Some(Bound::Over | Bound::AtLeast)) => {
-                (money.min, money.reason) = decimal_string(value)
+                (money.min, money.reason) = value_or_reason(value)
             }
             (None, Some(Bound::Under | Bound::AtMost)) => {
-                (money.max, money.reason) = decimal_string(value)
+                (money.max, money.reason) = value_or_reason(value)
             }
-            (None, None) => (money.amount, money.reason) = decimal_string(value),
+            (None, None) => (money.amount, money.reason) = value_or_reason(value),
         }
         out.push(Found::found(
             Span::new(start, end),
@@ -486,22 +487,20 @@ pub(crate) fn link_equivalents(text: &str, entities: &mut [Found]) {
             && text[end..span.start].trim().starts_with(['(', '（', '='])
         {
             let base = match &entities[j].value {
-                EntityValue::Money(m) => m.amount.clone().or(m.min.clone()),
+                EntityValue::Money(m) => m.amount.or(m.min),
                 _ => None,
             };
             if let EntityValue::Money(m) = &mut entities[i].value {
                 m.equivalent_of = Some(j);
-                let this = m.amount.clone().or(m.min.clone());
-                m.implied_rate = rate(this.as_deref(), base.as_deref());
+                m.implied_rate = m
+                    .amount
+                    .or(m.min)
+                    .zip(base)
+                    .and_then(|(a, b)| a.ratio(b, 4));
             }
         }
         last_money = Some((i, span.end));
     }
-}
-
-fn rate(this: Option<&str>, base: Option<&str>) -> Option<String> {
-    let (a, b) = (parse_decimal(this?)?, parse_decimal(base?)?);
-    a.ratio(b, 4).map(|r| r.to_string())
 }
 
 #[cfg(test)]

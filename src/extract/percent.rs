@@ -420,10 +420,10 @@ pub(crate) fn extract(
             end += w.len();
         }
         let (value, reason) = match value {
-            Ok(v) => (Some(v.to_string()), None),
+            Ok(v) => (Some(v), None),
             Err(e) => (None, Some(e)),
         };
-        let max = max.take().and_then(|m| m.ok()).map(|m| m.to_string());
+        let max = max.take().and_then(|m| m.ok());
         out.push(Found::found(
             Span::new(start, end),
             EntityValue::Percent(PercentValue {
