@@ -18,19 +18,16 @@ const REVISIONS: &[(&str, Direction)] = &[
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
-    figures: &[Found],
+    amounts: &[Found],
+    percents: &[Found],
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
     let mut covered = SpanSet::new();
 
-    // X円からY円に/へ … : from → to.
-    let money: Vec<&Found> = figures
-        .iter()
-        .filter(|f| matches!(f.value, EntityValue::Money(_)))
-        .collect();
-    for pair in money.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+    // X円からY円に/へ … : from → to (amounts are in text order).
+    for pair in amounts.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
         let between = &text[a.span.end..b.span.start];
         if !matches!(between.trim(), "から" | "から、") {
             continue;
@@ -74,9 +71,9 @@ pub(crate) fn extract(
     }
 
     // A percent with a direction is a move of its subject.
-    // Spans of the percent moves, in text order (figures are sorted).
+    // Spans of the percent moves.
     let mut moves = Vec::new();
-    for f in figures {
+    for f in percents {
         let EntityValue::Percent(p) = &f.value else {
             continue;
         };

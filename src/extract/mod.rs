@@ -405,6 +405,15 @@ impl FromIterator<Span> for SpanIndex {
     }
 }
 
+/// Sorts entities that do not overlap (so no two share a start) by start:
+/// unstable (no scratch buffer) and only when out of order, as they are
+/// large to move.
+pub(crate) fn sort_by_start(entities: &mut [Found]) {
+    if !entities.is_sorted_by_key(|f| f.span.start) {
+        entities.sort_unstable_by_key(|f| f.span.start);
+    }
+}
+
 /// Output order: by start, then kind, then end.
 fn output_order(f: &Found) -> (usize, u8, usize) {
     (f.span.start, f.value.kind() as u8, f.span.end)
@@ -515,7 +524,7 @@ impl Extractors {
         });
         let model_spans: SpanIndex = models.iter().map(|m| m.span).collect();
         companies.retain(|c| !model_spans.overlaps(c.span));
-        companies.sort_by_key(|f| f.span.start);
+        sort_by_start(&mut companies);
         let mut tickers = Vec::new();
         ticker::extract(&ctx, g, &companies, &mut tickers);
         // Ticker notation is not a company mention (東証 in 東証プライム：9984).
@@ -524,29 +533,32 @@ impl Extractors {
         // A listed code names the company written right before it, even one
         // the gazetteer lacks (大和自動車＜7299＞).
         company::from_codes(&ctx, g, &tickers, &mut companies);
-        companies.sort_by_key(|f| f.span.start);
+        sort_by_start(&mut companies);
         // Most numbers are amounts or percentages.
-        let mut figures = Vec::with_capacity(ctx.numbers.len());
-        money::extract(&ctx, &mut figures);
-        figures.retain(|f| !ticker_spans.overlaps(f.span));
-        let taken: SpanIndex = figures.iter().chain(&tickers).map(|f| f.span).collect();
-        percent::extract(&ctx, &companies, &taken, &mut figures);
-        let mut changes = Vec::with_capacity(figures.len() / 2);
+        // Amounts and percents are kept apart, each in text order as found,
+        // so neither needs sorting (entities are large to move).
+        let mut amounts = Vec::with_capacity(ctx.numbers.len() / 2);
+        money::extract(&ctx, &mut amounts);
+        amounts.retain(|f| !ticker_spans.overlaps(f.span));
+        let taken: SpanIndex = amounts.iter().chain(&tickers).map(|f| f.span).collect();
+        let mut percents = Vec::with_capacity(ctx.numbers.len() / 4);
+        percent::extract(&ctx, &companies, &taken, &mut percents);
+        let mut changes = Vec::with_capacity(percents.len());
         if self.set.contains(EntityKind::Change) {
-            figures.sort_by_key(|f| f.span.start);
-            change::extract(&ctx, &companies, &figures, &mut changes);
+            change::extract(&ctx, &companies, &amounts, &percents, &mut changes);
         }
         let mut periods = Vec::new();
         if self.set.contains(EntityKind::Period) {
             period::extract(&ctx, &mut periods);
         }
 
-        let mut all = merge_in_order([companies, models, tickers, figures, changes, periods].map(
-            |mut list| {
-                list.retain(|f| self.set.contains(f.value.kind()));
-                list
-            },
-        ));
+        let lists = [
+            companies, models, tickers, amounts, percents, changes, periods,
+        ];
+        let mut all = merge_in_order(lists.map(|mut list| {
+            list.retain(|f| self.set.contains(f.value.kind()));
+            list
+        }));
         money::link_equivalents(text, &mut all);
         all
     }

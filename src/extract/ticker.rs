@@ -413,7 +413,7 @@ pub(crate) fn extract(
         }
     }
 
-    found.sort_by_key(|f| f.span.start);
+    super::sort_by_start(&mut found);
     // Link to the company written just before (アリババ（NYSE: BABA、SEHK: 9988）).
     for i in 0..found.len() {
         let needs = matches!(&found[i].value, EntityValue::Ticker(t) if t.company.is_none());
