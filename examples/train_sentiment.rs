@@ -22,7 +22,7 @@
 //!
 //! Environment knobs for experiments (the defaults make the shipped
 //! weights): `L2`, `MIN_DOCS`, `EPOCHS`; `DROP=w:,b:` leaves feature families
-//! out; `NB=1 NBPOW=p` scales features by their class log-count ratio;
+//! out; `L2FAM=w:,b:*10` multiplies the L2 of the listed families; `NB=1 NBPOW=p` scales features by their class log-count ratio;
 //! `TRAIN_GATED=0` trains only on examples the layer is asked about;
 //! `NOGATE` calibrates documents with no rule cue too; `ORACLE` reports the
 //! best per-class offsets (an upper bound); `PERFOLD` prints each held-out
@@ -267,6 +267,23 @@ fn train(docs: &[&Doc], mode: Mode) -> Model {
             }
         }
     }
+    // L2FAM=f:,e:,x:*10 multiplies the L2 of the listed feature families.
+    let l2_of: Vec<f32> = {
+        let spec = std::env::var("L2FAM").unwrap_or_default();
+        let (fams, mult) = spec.split_once('*').unwrap_or((spec.as_str(), "1"));
+        let mult: f32 = mult.parse().unwrap_or(1.0);
+        let fams: Vec<&str> = fams.split(',').filter(|p| !p.is_empty()).collect();
+        names
+            .iter()
+            .map(|n| {
+                if fams.iter().any(|p| n.starts_with(p)) {
+                    l2 * mult
+                } else {
+                    l2
+                }
+            })
+            .collect()
+    };
     let mut w = vec![[0.0f32; 3]; names.len()];
     let mut g2 = vec![[1e-8f32; 3]; names.len()];
     let n = docs.len() as f32;
@@ -290,7 +307,7 @@ fn train(docs: &[&Doc], mode: Mode) -> Model {
         // AdaGrad step with L2.
         for i in 0..names.len() {
             for k in 0..3 {
-                let g = grad[i][k] + l2 * w[i][k];
+                let g = grad[i][k] + l2_of[i] * w[i][k];
                 g2[i][k] += g * g;
                 w[i][k] -= LEARNING_RATE * g / g2[i][k].sqrt();
             }
@@ -445,9 +462,7 @@ fn write_model(
              # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
              # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
              # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
-             # `w:` content-word base forms and `b:` pairs of neighbouring ones, `f:` each sentence's\n\
-             # predicate (last content word but a light verb), `e:` the last sentence's, and `x:` the words\n\
-             # after it to the sentence end (presence).\n\
+             # `w:` content-word base forms and `b:` pairs of neighbouring ones (presence).\n\
              # Source: trained by examples/train_sentiment.rs on {docs} labelled comments ({data}; the\n\
              # Economy Watchers Survey, Cabinet Office of Japan, CC BY 4.0 — the data is not in this repo).\n\
              # The weights are ours. Licence: MIT.\n\

@@ -458,6 +458,30 @@ fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
     })
 }
 
+/// Whether a movement at token `first` is near enough to an item ending at
+/// `last` to be its movement: at most [`ITEM_REACH`] tokens apart, not
+/// counting figures and their units (`営業損失は前年の42億円から5億円に減少`).
+fn within_reach(tokens: &[RawToken], last: usize, first: usize) -> bool {
+    if first <= last + ITEM_REACH {
+        return true;
+    }
+    let mut words = 0;
+    for t in tokens.get(last..first).unwrap_or(&[]) {
+        let [pos, p1, .., base, _, _] = *t.features;
+        let figure = matches!(p1, "数" | "接尾")
+            || pos == "接頭詞"
+            || (pos == "記号" && !matches!(p1, "句点" | "読点"))
+            || (pos == "助詞" && base == "から");
+        if !figure {
+            words += 1;
+            if words > ITEM_REACH {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 fn is_numeric(text: &str, t: &RawToken) -> bool {
     t.features[1] == "数"
         || matches!(
@@ -510,7 +534,7 @@ impl Scorer {
                     b += 1;
                 }
                 next = a;
-                self.compose(&self.matches(text, tokens, a, b), None)
+                self.compose(tokens, &self.matches(text, tokens, a, b), None)
             })
             .collect()
     }
@@ -800,7 +824,12 @@ impl Scorer {
 
     /// Composes the cues of `tokens[start..end]`. `target` injects an item
     /// (the caller's target span, as a token range with its desirability).
-    fn compose(&self, matches: &[Match], target: Option<(usize, usize, f32)>) -> Composition {
+    fn compose(
+        &self,
+        tokens: &[RawToken],
+        matches: &[Match],
+        target: Option<(usize, usize, f32)>,
+    ) -> Composition {
         let mut comp = Composition {
             clause_weights: vec![1.0],
             ..Composition::default()
@@ -853,7 +882,9 @@ impl Scorer {
                 }
                 Cue::Move(dir) => {
                     let (d, rule) = match item {
-                        Some((d, last, _)) if m.first <= last + ITEM_REACH => (d, "item×movement"),
+                        Some((d, last, _)) if within_reach(tokens, last, m.first) => {
+                            (d, "item×movement")
+                        }
                         _ if m.price => (-1.0, "price movement"),
                         _ => (1.0, "movement"),
                     };
@@ -1199,7 +1230,7 @@ impl Scorer {
         let desirability = self.desirability(text.get(target.range()).unwrap_or(""));
         // Cues inside the target itself (a target such as 売上高の増加) count
         // as after it, so inject the target as an item at its start.
-        let mut comp = self.compose(matches, Some((t_first, t_first, desirability)));
+        let mut comp = self.compose(tokens, matches, Some((t_first, t_first, desirability)));
         // The target's clause: from the last boundary before it to the first
         // after it, where a boundary is a contrast or a comma after a
         // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
