@@ -462,7 +462,10 @@ fn write_model(
              # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
              # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
              # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
-             # `w:` content-word base forms and `b:` pairs of neighbouring ones (presence).\n\
+             # `w:` content-word base forms and `b:` pairs of neighbouring ones, and for a sentence whose\n\
+             # predicate is not a rule cue, `f:` that predicate (last content word but a light verb), `e:`\n\
+             # again for the last sentence, `x:` the words after it to the sentence end (`¬` negated).\n\
+             # Lexical features are presence (1.0).\n\
              # Source: trained by examples/train_sentiment.rs on {docs} labelled comments ({data}; the\n\
              # Economy Watchers Survey, Cabinet Office of Japan, CC BY 4.0 — the data is not in this repo).\n\
              # The weights are ours. Licence: MIT.\n\

@@ -543,8 +543,12 @@ impl Scorer {
     /// (sums, masses, flags) and the base forms of content words.
     /// Calls `sink` with every document feature of the calibration layer:
     /// the rules' composition (sums, masses, flags), the rule cues by sign
-    /// and base form, and the base forms of content words. A feature may be
-    /// reported more than once; it counts once (presence).
+    /// and base form, the base forms of content words and pairs of them,
+    /// and the predicate of each sentence whose predicate is not a rule cue
+    /// (`f:` its last content word other than a light verb, `e:` again for
+    /// the last sentence, `x:` the words after it to the sentence end, `¬`
+    /// when negated: `推移している`, `変わらない`, `戻りつつある`). A
+    /// feature may be reported more than once; it counts once (presence).
     fn visit_features(
         &self,
         text: &str,
@@ -604,24 +608,80 @@ impl Scorer {
         // Base forms once per token: each is read for its own feature and as
         // the partner of the word before it.
         let lemmas: Vec<Option<&str>> = tokens.iter().map(|t| content_lemma(text, t)).collect();
+        // Token ranges of the rule cues, sorted, to tell a sentence's
+        // predicate that is a cue from one that is not.
+        let mut cued: Vec<(usize, usize)> = comps
+            .iter()
+            .flat_map(|c| &c.contributions)
+            .map(|c| (c.first, c.last.max(c.first + 1)))
+            .collect();
+        cued.sort_unstable();
+        // The last content word of the sentence so far that is not a light
+        // verb (する, ある, なる, いる): (token, base form, negated).
+        let mut predicate: Option<(usize, &str, bool)> = None;
         for (i, lemma) in lemmas.iter().enumerate() {
-            let Some(lemma) = *lemma else { continue };
-            // A negated word is a different feature (伸びない ≠ 伸びる).
-            let negated = tokens[i + 1..].iter().take(3).any(|n| {
-                n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
-            });
-            key.clear();
-            key.push_str(if negated { "w:¬" } else { "w:" });
-            key.push_str(lemma);
-            sink(&key, 1.0, Some((i, i + 1)));
-            // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
-            if let Some(next) = lemmas[i + 1..].iter().take(3).find_map(|l| *l) {
+            if let Some(lemma) = *lemma {
+                // A negated word is a different feature (伸びない ≠ 伸びる).
+                let negated = tokens[i + 1..].iter().take(3).any(|n| {
+                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
+                });
                 key.clear();
-                key.push_str("b:");
+                key.push_str(if negated { "w:¬" } else { "w:" });
                 key.push_str(lemma);
-                key.push(' ');
-                key.push_str(next);
-                sink(&key, 1.0, None);
+                sink(&key, 1.0, Some((i, i + 1)));
+                // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
+                if let Some(next) = lemmas[i + 1..].iter().take(3).find_map(|l| *l) {
+                    key.clear();
+                    key.push_str("b:");
+                    key.push_str(lemma);
+                    key.push(' ');
+                    key.push_str(next);
+                    sink(&key, 1.0, None);
+                }
+                if !matches!(lemma, "する" | "ある" | "なる" | "いる") {
+                    predicate = Some((i, lemma, negated));
+                }
+            }
+            let end = i + 1 == tokens.len();
+            if (end || tokens[i].features[1] == "句点")
+                && let Some((j, lemma, negated)) = predicate.take()
+            {
+                // A predicate the rules read as a cue is theirs to weigh
+                // (the survey would teach that 増えていない means
+                // "unchanged"; in news it is bad).
+                let k = cued.partition_point(|r| r.0 <= j);
+                if cued[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|r| r.0 + 16 > j)
+                    .any(|r| j < r.1)
+                {
+                    continue;
+                }
+                let neg_tail = tokens[j + 1..=i].iter().any(|n| {
+                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
+                });
+                for (family, on) in [("f", true), ("e", end)] {
+                    if on {
+                        key.clear();
+                        key.push_str(family);
+                        key.push_str(if negated { "¬:" } else { ":" });
+                        key.push_str(lemma);
+                        sink(&key, 1.0, None);
+                    }
+                }
+                let stop = if tokens[i].features[1] == "句点" {
+                    tokens[i].norm.start
+                } else {
+                    tokens[i].norm.end
+                };
+                let from = tokens[j].norm.end;
+                if from <= stop && stop - from <= 24 {
+                    key.clear();
+                    key.push_str(if neg_tail { "x¬:" } else { "x:" });
+                    key.push_str(&text[from..stop]);
+                    sink(&key, 1.0, None);
+                }
             }
         }
     }
