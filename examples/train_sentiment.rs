@@ -584,8 +584,11 @@ fn main() -> ExitCode {
         }
     }
     let all: Vec<HeldOut> = held_out.into_iter().flatten().collect();
-    for (g, p, _, d, _) in all.iter().filter(|x| x.0 != x.1).take(show_errors) {
-        println!("  {} → {}: {}", CLASSES[*g], CLASSES[*p], d.shown);
+    for (g, p, r, d, _) in all.iter().filter(|x| x.0 != x.1).take(show_errors) {
+        println!(
+            "  {} → {} (rules {}): {}",
+            CLASSES[*g], CLASSES[*p], CLASSES[*r], d.shown
+        );
     }
     if folds.len() > 1 {
         report(

@@ -134,6 +134,19 @@ fn targets_take_the_clause_around_them() {
         .unwrap();
     assert_eq!(cue.text, "縮小");
     assert!(cue.weight > 0.0);
+    // A loss that grew, with thousands separators in both amounts.
+    let text4 = "営業損失は1,595百万円（前年同期は営業損失1,299百万円）となりました。";
+    let s = text4.find("営業損失").unwrap();
+    let t = a
+        .sentiment_toward(text4, Span::new(s, s + "営業損失".len()))
+        .unwrap();
+    assert_eq!(t.label, Label::Negative);
+    // An item inside a cause (費用増…により) is not what fell: the profit is.
+    let text5 = "セグメント利益は、準備費用増等の影響により1,826百万円（同25.4％減）となりました。";
+    let t = a
+        .sentiment_toward(text5, Span::new(0, "セグメント利益".len()))
+        .unwrap();
+    assert_eq!(t.label, Label::Negative);
     assert!(a.sentiment_toward(text, Span::new(1, 2)).is_err());
     assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
 }

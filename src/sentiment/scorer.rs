@@ -361,7 +361,15 @@ fn compared_figure(text: &str, tokens: &[RawToken], start: usize, i: usize) -> O
     let loss = |s: &str| s.contains("損失") || s.contains("赤字");
     // The clause before the amount names what it is (営業損失は…).
     let before = &text[tokens[start].norm.start..open.start];
-    let clause = before.rsplit(['、', ',']).next().unwrap_or(before);
+    // (A comma between digits groups thousands: 25,595百万円.)
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    let cut = before.char_indices().rev().find(|&(k, c)| {
+        c == '、'
+            || (c == ','
+                && !(digit(before[..k].chars().next_back())
+                    && digit(before[k + 1..].chars().next())))
+    });
+    let clause = cut.map_or(before, |(k, c)| &before[k + c.len_utf8()..]);
     let after = &text[close..];
     let now_loss = loss(clause) || after.starts_with("の損失") || after.contains("の営業損失");
     let then_loss = loss(inner);
@@ -480,6 +488,24 @@ fn within_reach(tokens: &[RawToken], last: usize, first: usize) -> bool {
         }
     }
     true
+}
+
+/// The token after a cause marker (により, に伴い, ため, を受けて) between
+/// tokens `from` and `to`, if any.
+fn cause_between(tokens: &[RawToken], from: usize, to: usize) -> Option<usize> {
+    let range = tokens.get(from..to)?;
+    range
+        .iter()
+        .rposition(|t| {
+            let [pos, p1, .., base, _, _] = *t.features;
+            match pos {
+                "助詞" => matches!(base, "により" | "による" | "によって"),
+                "動詞" => matches!(base, "伴う" | "受ける"),
+                "名詞" => p1 == "非自立" && base == "ため",
+                _ => false,
+            }
+        })
+        .map(|k| from + k + 1)
 }
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
@@ -899,6 +925,9 @@ impl Scorer {
         let mut hedges = vec![1.0f32];
         // (desirability, last token, consumed)
         let mut item: Option<(f32, usize, bool)> = None;
+        // The unconsumed item the current one followed (the topic of a
+        // clause whose cause names another item).
+        let mut prior: Option<(f32, usize, bool)> = None;
         let mut degree: Option<(f32, usize)> = None;
         let mut target_pending = target;
         let mut bare_items: Vec<(usize, usize, usize)> = Vec::new();
@@ -938,9 +967,18 @@ impl Scorer {
                     {
                         bare_items.push((last.saturating_sub(1), last, clause));
                     }
+                    prior = item.filter(|it| !it.2);
                     item = Some((d, m.last, false));
                 }
                 Cue::Move(dir) => {
+                    // An item inside a cause (費用増等の影響により…減) is not
+                    // what moves: the clause's topic before it is.
+                    if let (Some((_, last, _)), Some((d, _, _))) = (item, prior)
+                        && let Some(at) = cause_between(tokens, last, m.first)
+                    {
+                        item = Some((d, at, false));
+                        prior = None;
+                    }
                     let (d, rule) = match item {
                         Some((d, last, _)) if within_reach(tokens, last, m.first) => {
                             (d, "item×movement")
@@ -996,6 +1034,7 @@ impl Scorer {
                         bare_items.push((last.saturating_sub(1), last, clause));
                     }
                     clause += 1;
+                    prior = None;
                     factor *= f;
                     comp.clause_weights.push(factor);
                     hedges.push(1.0);
