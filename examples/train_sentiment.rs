@@ -475,7 +475,8 @@ fn write_model(
             "# ja-finnews: calibration weights for target sentiment (multinomial logistic regression).\n\
              # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rules'\n\
              # target score (`rule`, `r:` its sign, `rc:` the deciding rule), `d:` the target's\n\
-             # desirability, `t:` its head word, `pp:` the particle after it, `c:`/`cb:` rule cues of its\n\
+             # desirability, `t:` its head word (`th:` crossed with the rules' sign), `pp:` the particle\n\
+             # after it, `c:`/`cb:` rule cues of its\n\
              # clause after/before it, `a:`/`n:` words of its clause after it and the first of them, `p:`\n\
              # words before it, `s:` the sentence's last two words (a:/n:/s: crossed with desirability, `¬`\n\
              # when negated), `tr:`/`fr:`/`sr:` the rules' reading, the sentence's last cue and its sum by\n\

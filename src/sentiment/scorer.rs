@@ -1455,6 +1455,9 @@ impl Scorer {
             .find_map(|i| content_lemma(text, &tokens[i]))
         {
             emit(&["t:", d, head], 1.0, None);
+            // The head word with the rules' reading: which targets the
+            // rules tend to misread (在庫量 rising at a warehouse).
+            emit(&["th:", sign(r.score), head], 1.0, None);
         }
         // The particle right after the target (は / が / の / を).
         if let Some(t) = tokens.get(r.t_last)
