@@ -22,7 +22,9 @@
 //!
 //! Environment knobs for experiments (the defaults make the shipped
 //! weights): `L2`, `MIN_DOCS`, `EPOCHS`; `DROP=w:,b:` leaves feature families
-//! out; `L2FAM=w:,b:*10` multiplies the L2 of the listed families; `NB=1 NBPOW=p` scales features by their class log-count ratio;
+//! out; `L2FAM=w:,b:*10` multiplies the L2 of the listed families;
+//! `MINFAM=b:*2` sets `MIN_DOCS` for the listed families; `NB=1 NBPOW=p`
+//! scales features by their class log-count ratio;
 //! `TRAIN_GATED=0` trains only on examples the layer is asked about;
 //! `NOGATE` calibrates documents with no rule cue too; `ORACLE` reports the
 //! best per-class offsets (an upper bound); `PERFOLD` prints each held-out
@@ -200,9 +202,21 @@ fn train(docs: &[&Doc], mode: Mode) -> Model {
     let drop: Vec<String> = std::env::var("DROP")
         .map(|v| v.split(',').map(str::to_string).collect())
         .unwrap_or_default();
+    // MINFAM=w:,f:*2 sets the minimum for the listed families.
+    let minfam = std::env::var("MINFAM").unwrap_or_default();
+    let (fams, fam_min) = minfam.split_once('*').unwrap_or(("", "0"));
+    let fam_min: usize = fam_min.parse().unwrap_or(min_docs);
+    let fams: Vec<&str> = fams.split(',').filter(|p| !p.is_empty()).collect();
+    let min_of = |k: &str| {
+        if fams.iter().any(|p| k.starts_with(p)) {
+            fam_min
+        } else {
+            min_docs
+        }
+    };
     let mut names: Vec<&str> = df
         .iter()
-        .filter(|(_, n)| **n >= min_docs)
+        .filter(|(k, n)| **n >= min_of(k))
         .filter(|(k, _)| {
             !drop
                 .iter()
