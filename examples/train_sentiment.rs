@@ -22,7 +22,9 @@
 //!
 //! Environment knobs for experiments (the defaults make the shipped
 //! weights): `L2`, `MIN_DOCS`, `EPOCHS`; `DROP=w:,b:` leaves feature families
-//! out; `NB=1 NBPOW=p` scales features by their class log-count ratio;
+//! out; `L2FAM=w:,b:*10` multiplies the L2 of the listed families;
+//! `MINFAM=b:*2` sets `MIN_DOCS` for the listed families; `NB=1 NBPOW=p`
+//! scales features by their class log-count ratio;
 //! `TRAIN_GATED=0` trains only on examples the layer is asked about;
 //! `NOGATE` calibrates documents with no rule cue too; `ORACLE` reports the
 //! best per-class offsets (an upper bound); `PERFOLD` prints each held-out
@@ -200,9 +202,21 @@ fn train(docs: &[&Doc], mode: Mode) -> Model {
     let drop: Vec<String> = std::env::var("DROP")
         .map(|v| v.split(',').map(str::to_string).collect())
         .unwrap_or_default();
+    // MINFAM=w:,f:*2 sets the minimum for the listed families.
+    let minfam = std::env::var("MINFAM").unwrap_or_default();
+    let (fams, fam_min) = minfam.split_once('*').unwrap_or(("", "0"));
+    let fam_min: usize = fam_min.parse().unwrap_or(min_docs);
+    let fams: Vec<&str> = fams.split(',').filter(|p| !p.is_empty()).collect();
+    let min_of = |k: &str| {
+        if fams.iter().any(|p| k.starts_with(p)) {
+            fam_min
+        } else {
+            min_docs
+        }
+    };
     let mut names: Vec<&str> = df
         .iter()
-        .filter(|(_, n)| **n >= min_docs)
+        .filter(|(k, n)| **n >= min_of(k))
         .filter(|(k, _)| {
             !drop
                 .iter()
@@ -267,6 +281,23 @@ fn train(docs: &[&Doc], mode: Mode) -> Model {
             }
         }
     }
+    // L2FAM=f:,e:,x:*10 multiplies the L2 of the listed feature families.
+    let l2_of: Vec<f32> = {
+        let spec = std::env::var("L2FAM").unwrap_or_default();
+        let (fams, mult) = spec.split_once('*').unwrap_or((spec.as_str(), "1"));
+        let mult: f32 = mult.parse().unwrap_or(1.0);
+        let fams: Vec<&str> = fams.split(',').filter(|p| !p.is_empty()).collect();
+        names
+            .iter()
+            .map(|n| {
+                if fams.iter().any(|p| n.starts_with(p)) {
+                    l2 * mult
+                } else {
+                    l2
+                }
+            })
+            .collect()
+    };
     let mut w = vec![[0.0f32; 3]; names.len()];
     let mut g2 = vec![[1e-8f32; 3]; names.len()];
     let n = docs.len() as f32;
@@ -290,7 +321,7 @@ fn train(docs: &[&Doc], mode: Mode) -> Model {
         // AdaGrad step with L2.
         for i in 0..names.len() {
             for k in 0..3 {
-                let g = grad[i][k] + l2 * w[i][k];
+                let g = grad[i][k] + l2_of[i] * w[i][k];
                 g2[i][k] += g * g;
                 w[i][k] -= LEARNING_RATE * g / g2[i][k].sqrt();
             }
@@ -445,9 +476,10 @@ fn write_model(
              # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
              # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
              # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
-             # `w:` content-word base forms and `b:` pairs of neighbouring ones, `f:` each sentence's\n\
-             # predicate (last content word but a light verb), `e:` the last sentence's, and `x:` the words\n\
-             # after it to the sentence end (presence).\n\
+             # `w:` content-word base forms and `b:` pairs of neighbouring ones, and for a sentence whose\n\
+             # predicate is not a rule cue, `f:` that predicate (last content word but a light verb), `e:`\n\
+             # again for the last sentence, `x:` the words after it to the sentence end (`¬` negated).\n\
+             # Lexical features are presence (1.0).\n\
              # Source: trained by examples/train_sentiment.rs on {docs} labelled comments ({data}; the\n\
              # Economy Watchers Survey, Cabinet Office of Japan, CC BY 4.0 — the data is not in this repo).\n\
              # The weights are ours. Licence: MIT.\n\
@@ -457,7 +489,8 @@ fn write_model(
             "# ja-finnews: calibration weights for target sentiment (multinomial logistic regression).\n\
              # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rules'\n\
              # target score (`rule`, `r:` its sign, `rc:` the deciding rule), `d:` the target's\n\
-             # desirability, `t:` its head word, `pp:` the particle after it, `c:`/`cb:` rule cues of its\n\
+             # desirability, `t:` its head word (`th:` crossed with the rules' sign), `pp:` the particle\n\
+             # after it, `c:`/`cb:` rule cues of its\n\
              # clause after/before it, `a:`/`n:` words of its clause after it and the first of them, `p:`\n\
              # words before it, `s:` the sentence's last two words (a:/n:/s: crossed with desirability, `¬`\n\
              # when negated), `tr:`/`fr:`/`sr:` the rules' reading, the sentence's last cue and its sum by\n\
@@ -566,8 +599,11 @@ fn main() -> ExitCode {
         }
     }
     let all: Vec<HeldOut> = held_out.into_iter().flatten().collect();
-    for (g, p, _, d, _) in all.iter().filter(|x| x.0 != x.1).take(show_errors) {
-        println!("  {} → {}: {}", CLASSES[*g], CLASSES[*p], d.shown);
+    for (g, p, r, d, _) in all.iter().filter(|x| x.0 != x.1).take(show_errors) {
+        println!(
+            "  {} → {} (rules {}): {}",
+            CLASSES[*g], CLASSES[*p], CLASSES[*r], d.shown
+        );
     }
     if folds.len() > 1 {
         report(

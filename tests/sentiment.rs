@@ -118,8 +118,9 @@ fn targets_take_the_clause_around_them() {
         .sentiment_toward(text2, Span::new(s, s + "営業損失".len()))
         .unwrap();
     assert_eq!(t.label, Label::Negative);
-    // The movement at the end of the clause is the target's, however far:
-    // a loss that shrank is good news.
+    // The movement at the end of the clause is the target's, however far
+    // (figures between them do not count as distance): a loss that shrank
+    // is good news.
     let text3 = "朝凪化学の営業損失は18億円と、前年同期の42億円から大きく縮小した。";
     let s = text3.find("営業損失").unwrap();
     let t = a
@@ -129,9 +130,23 @@ fn targets_take_the_clause_around_them() {
     let cue = t
         .evidence
         .iter()
-        .find(|e| e.rule == "target×movement")
+        .find(|e| matches!(&*e.rule, "target×movement" | "item×movement"))
         .unwrap();
     assert_eq!(cue.text, "縮小");
+    assert!(cue.weight > 0.0);
+    // A loss that grew, with thousands separators in both amounts.
+    let text4 = "営業損失は1,595百万円（前年同期は営業損失1,299百万円）となりました。";
+    let s = text4.find("営業損失").unwrap();
+    let t = a
+        .sentiment_toward(text4, Span::new(s, s + "営業損失".len()))
+        .unwrap();
+    assert_eq!(t.label, Label::Negative);
+    // An item inside a cause (費用増…により) is not what fell: the profit is.
+    let text5 = "セグメント利益は、準備費用増等の影響により1,826百万円（同25.4％減）となりました。";
+    let t = a
+        .sentiment_toward(text5, Span::new(0, "セグメント利益".len()))
+        .unwrap();
+    assert_eq!(t.label, Label::Negative);
     assert!(a.sentiment_toward(text, Span::new(1, 2)).is_err());
     assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
 }

@@ -361,7 +361,15 @@ fn compared_figure(text: &str, tokens: &[RawToken], start: usize, i: usize) -> O
     let loss = |s: &str| s.contains("損失") || s.contains("赤字");
     // The clause before the amount names what it is (営業損失は…).
     let before = &text[tokens[start].norm.start..open.start];
-    let clause = before.rsplit(['、', ',']).next().unwrap_or(before);
+    // (A comma between digits groups thousands: 25,595百万円.)
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    let cut = before.char_indices().rev().find(|&(k, c)| {
+        c == '、'
+            || (c == ','
+                && !(digit(before[..k].chars().next_back())
+                    && digit(before[k + 1..].chars().next())))
+    });
+    let clause = cut.map_or(before, |(k, c)| &before[k + c.len_utf8()..]);
     let after = &text[close..];
     let now_loss = loss(clause) || after.starts_with("の損失") || after.contains("の営業損失");
     let then_loss = loss(inner);
@@ -458,6 +466,48 @@ fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
     })
 }
 
+/// Whether a movement at token `first` is near enough to an item ending at
+/// `last` to be its movement: at most [`ITEM_REACH`] tokens apart, not
+/// counting figures and their units (`営業損失は前年の42億円から5億円に減少`).
+fn within_reach(tokens: &[RawToken], last: usize, first: usize) -> bool {
+    if first <= last + ITEM_REACH {
+        return true;
+    }
+    let mut words = 0;
+    for t in tokens.get(last..first).unwrap_or(&[]) {
+        let [pos, p1, .., base, _, _] = *t.features;
+        let figure = matches!(p1, "数" | "接尾")
+            || pos == "接頭詞"
+            || (pos == "記号" && !matches!(p1, "句点" | "読点"))
+            || (pos == "助詞" && base == "から");
+        if !figure {
+            words += 1;
+            if words > ITEM_REACH {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The token after a cause marker (により, に伴い, ため, を受けて) between
+/// tokens `from` and `to`, if any.
+fn cause_between(tokens: &[RawToken], from: usize, to: usize) -> Option<usize> {
+    let range = tokens.get(from..to)?;
+    range
+        .iter()
+        .rposition(|t| {
+            let [pos, p1, .., base, _, _] = *t.features;
+            match pos {
+                "助詞" => matches!(base, "により" | "による" | "によって"),
+                "動詞" => matches!(base, "伴う" | "受ける"),
+                "名詞" => p1 == "非自立" && base == "ため",
+                _ => false,
+            }
+        })
+        .map(|k| from + k + 1)
+}
+
 fn is_numeric(text: &str, t: &RawToken) -> bool {
     t.features[1] == "数"
         || matches!(
@@ -510,7 +560,7 @@ impl Scorer {
                     b += 1;
                 }
                 next = a;
-                self.compose(&self.matches(text, tokens, a, b), None)
+                self.compose(tokens, &self.matches(text, tokens, a, b), None)
             })
             .collect()
     }
@@ -519,8 +569,12 @@ impl Scorer {
     /// (sums, masses, flags) and the base forms of content words.
     /// Calls `sink` with every document feature of the calibration layer:
     /// the rules' composition (sums, masses, flags), the rule cues by sign
-    /// and base form, and the base forms of content words. A feature may be
-    /// reported more than once; it counts once (presence).
+    /// and base form, the base forms of content words and pairs of them,
+    /// and the predicate of each sentence whose predicate is not a rule cue
+    /// (`f:` its last content word other than a light verb, `e:` again for
+    /// the last sentence, `x:` the words after it to the sentence end, `¬`
+    /// when negated: `推移している`, `変わらない`, `戻りつつある`). A
+    /// feature may be reported more than once; it counts once (presence).
     fn visit_features(
         &self,
         text: &str,
@@ -580,24 +634,80 @@ impl Scorer {
         // Base forms once per token: each is read for its own feature and as
         // the partner of the word before it.
         let lemmas: Vec<Option<&str>> = tokens.iter().map(|t| content_lemma(text, t)).collect();
+        // Token ranges of the rule cues, sorted, to tell a sentence's
+        // predicate that is a cue from one that is not.
+        let mut cued: Vec<(usize, usize)> = comps
+            .iter()
+            .flat_map(|c| &c.contributions)
+            .map(|c| (c.first, c.last.max(c.first + 1)))
+            .collect();
+        cued.sort_unstable();
+        // The last content word of the sentence so far that is not a light
+        // verb (する, ある, なる, いる): (token, base form, negated).
+        let mut predicate: Option<(usize, &str, bool)> = None;
         for (i, lemma) in lemmas.iter().enumerate() {
-            let Some(lemma) = *lemma else { continue };
-            // A negated word is a different feature (伸びない ≠ 伸びる).
-            let negated = tokens[i + 1..].iter().take(3).any(|n| {
-                n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
-            });
-            key.clear();
-            key.push_str(if negated { "w:¬" } else { "w:" });
-            key.push_str(lemma);
-            sink(&key, 1.0, Some((i, i + 1)));
-            // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
-            if let Some(next) = lemmas[i + 1..].iter().take(3).find_map(|l| *l) {
+            if let Some(lemma) = *lemma {
+                // A negated word is a different feature (伸びない ≠ 伸びる).
+                let negated = tokens[i + 1..].iter().take(3).any(|n| {
+                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
+                });
                 key.clear();
-                key.push_str("b:");
+                key.push_str(if negated { "w:¬" } else { "w:" });
                 key.push_str(lemma);
-                key.push(' ');
-                key.push_str(next);
-                sink(&key, 1.0, None);
+                sink(&key, 1.0, Some((i, i + 1)));
+                // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
+                if let Some(next) = lemmas[i + 1..].iter().take(3).find_map(|l| *l) {
+                    key.clear();
+                    key.push_str("b:");
+                    key.push_str(lemma);
+                    key.push(' ');
+                    key.push_str(next);
+                    sink(&key, 1.0, None);
+                }
+                if !matches!(lemma, "する" | "ある" | "なる" | "いる") {
+                    predicate = Some((i, lemma, negated));
+                }
+            }
+            let end = i + 1 == tokens.len();
+            if (end || tokens[i].features[1] == "句点")
+                && let Some((j, lemma, negated)) = predicate.take()
+            {
+                // A predicate the rules read as a cue is theirs to weigh
+                // (the survey would teach that 増えていない means
+                // "unchanged"; in news it is bad).
+                let k = cued.partition_point(|r| r.0 <= j);
+                if cued[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|r| r.0 + 16 > j)
+                    .any(|r| j < r.1)
+                {
+                    continue;
+                }
+                let neg_tail = tokens[j + 1..=i].iter().any(|n| {
+                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
+                });
+                for (family, on) in [("f", true), ("e", end)] {
+                    if on {
+                        key.clear();
+                        key.push_str(family);
+                        key.push_str(if negated { "¬:" } else { ":" });
+                        key.push_str(lemma);
+                        sink(&key, 1.0, None);
+                    }
+                }
+                let stop = if tokens[i].features[1] == "句点" {
+                    tokens[i].norm.start
+                } else {
+                    tokens[i].norm.end
+                };
+                let from = tokens[j].norm.end;
+                if from <= stop && stop - from <= 24 {
+                    key.clear();
+                    key.push_str(if neg_tail { "x¬:" } else { "x:" });
+                    key.push_str(&text[from..stop]);
+                    sink(&key, 1.0, None);
+                }
             }
         }
     }
@@ -800,7 +910,12 @@ impl Scorer {
 
     /// Composes the cues of `tokens[start..end]`. `target` injects an item
     /// (the caller's target span, as a token range with its desirability).
-    fn compose(&self, matches: &[Match], target: Option<(usize, usize, f32)>) -> Composition {
+    fn compose(
+        &self,
+        tokens: &[RawToken],
+        matches: &[Match],
+        target: Option<(usize, usize, f32)>,
+    ) -> Composition {
         let mut comp = Composition {
             clause_weights: vec![1.0],
             ..Composition::default()
@@ -810,6 +925,9 @@ impl Scorer {
         let mut hedges = vec![1.0f32];
         // (desirability, last token, consumed)
         let mut item: Option<(f32, usize, bool)> = None;
+        // The unconsumed item the current one followed (the topic of a
+        // clause whose cause names another item).
+        let mut prior: Option<(f32, usize, bool)> = None;
         let mut degree: Option<(f32, usize)> = None;
         let mut target_pending = target;
         let mut bare_items: Vec<(usize, usize, usize)> = Vec::new();
@@ -849,11 +967,22 @@ impl Scorer {
                     {
                         bare_items.push((last.saturating_sub(1), last, clause));
                     }
+                    prior = item.filter(|it| !it.2);
                     item = Some((d, m.last, false));
                 }
                 Cue::Move(dir) => {
+                    // An item inside a cause (費用増等の影響により…減) is not
+                    // what moves: the clause's topic before it is.
+                    if let (Some((_, last, _)), Some((d, _, _))) = (item, prior)
+                        && let Some(at) = cause_between(tokens, last, m.first)
+                    {
+                        item = Some((d, at, false));
+                        prior = None;
+                    }
                     let (d, rule) = match item {
-                        Some((d, last, _)) if m.first <= last + ITEM_REACH => (d, "item×movement"),
+                        Some((d, last, _)) if within_reach(tokens, last, m.first) => {
+                            (d, "item×movement")
+                        }
                         _ if m.price => (-1.0, "price movement"),
                         _ => (1.0, "movement"),
                     };
@@ -905,6 +1034,7 @@ impl Scorer {
                         bare_items.push((last.saturating_sub(1), last, clause));
                     }
                     clause += 1;
+                    prior = None;
                     factor *= f;
                     comp.clause_weights.push(factor);
                     hedges.push(1.0);
@@ -1199,7 +1329,7 @@ impl Scorer {
         let desirability = self.desirability(text.get(target.range()).unwrap_or(""));
         // Cues inside the target itself (a target such as 売上高の増加) count
         // as after it, so inject the target as an item at its start.
-        let mut comp = self.compose(matches, Some((t_first, t_first, desirability)));
+        let mut comp = self.compose(tokens, matches, Some((t_first, t_first, desirability)));
         // The target's clause: from the last boundary before it to the first
         // after it, where a boundary is a contrast or a comma after a
         // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
@@ -1325,6 +1455,9 @@ impl Scorer {
             .find_map(|i| content_lemma(text, &tokens[i]))
         {
             emit(&["t:", d, head], 1.0, None);
+            // The head word with the rules' reading: which targets the
+            // rules tend to misread (在庫量 rising at a warehouse).
+            emit(&["th:", sign(r.score), head], 1.0, None);
         }
         // The particle right after the target (は / が / の / を).
         if let Some(t) = tokens.get(r.t_last)
