@@ -112,20 +112,23 @@ fn targets_take_the_clause_around_them() {
         a.sentiment_toward(text, span("営業利益")).unwrap().label,
         Label::Negative
     );
-    let text2 = "営業損失は拡大した。";
-    let s = text2.find("営業損失").unwrap();
-    let t = a
-        .sentiment_toward(text2, Span::new(s, s + "営業損失".len()))
-        .unwrap();
-    assert_eq!(t.label, Label::Negative);
+    // The sentiment toward the first occurrence of `target` in `text`.
+    let toward = |text: &str, target: &str| {
+        let s = text.find(target).unwrap();
+        a.sentiment_toward(text, Span::new(s, s + target.len()))
+            .unwrap()
+    };
+    assert_eq!(
+        toward("営業損失は拡大した。", "営業損失").label,
+        Label::Negative
+    );
     // The movement at the end of the clause is the target's, however far
     // (figures between them do not count as distance): a loss that shrank
     // is good news.
-    let text3 = "朝凪化学の営業損失は18億円と、前年同期の42億円から大きく縮小した。";
-    let s = text3.find("営業損失").unwrap();
-    let t = a
-        .sentiment_toward(text3, Span::new(s, s + "営業損失".len()))
-        .unwrap();
+    let t = toward(
+        "朝凪化学の営業損失は18億円と、前年同期の42億円から大きく縮小した。",
+        "営業損失",
+    );
     assert_eq!(t.label, Label::Positive);
     let cue = t
         .evidence
@@ -135,17 +138,16 @@ fn targets_take_the_clause_around_them() {
     assert_eq!(cue.text, "縮小");
     assert!(cue.weight > 0.0);
     // A loss that grew, with thousands separators in both amounts.
-    let text4 = "営業損失は1,595百万円（前年同期は営業損失1,299百万円）となりました。";
-    let s = text4.find("営業損失").unwrap();
-    let t = a
-        .sentiment_toward(text4, Span::new(s, s + "営業損失".len()))
-        .unwrap();
+    let t = toward(
+        "営業損失は1,595百万円（前年同期は営業損失1,299百万円）となりました。",
+        "営業損失",
+    );
     assert_eq!(t.label, Label::Negative);
     // An item inside a cause (費用増…により) is not what fell: the profit is.
-    let text5 = "セグメント利益は、準備費用増等の影響により1,826百万円（同25.4％減）となりました。";
-    let t = a
-        .sentiment_toward(text5, Span::new(0, "セグメント利益".len()))
-        .unwrap();
+    let t = toward(
+        "セグメント利益は、準備費用増等の影響により1,826百万円（同25.4％減）となりました。",
+        "セグメント利益",
+    );
     assert_eq!(t.label, Label::Negative);
     assert!(a.sentiment_toward(text, Span::new(1, 2)).is_err());
     assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
