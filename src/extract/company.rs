@@ -241,6 +241,10 @@ pub(crate) fn from_codes(
                 _ => continue,
             }
         };
+        // 株探 style puts a space before the code: 三井ハイテック <6966>.
+        let name_end = ctx.text[..name_end]
+            .trim_end_matches([' ', '\u{3000}'])
+            .len();
         if covered.overlaps(Span::new(name_end.saturating_sub(1), name_end)) {
             continue;
         }
