@@ -172,6 +172,30 @@ fn symbol_before(text: &str, pos: usize) -> Option<(usize, &'static str)> {
     None
 }
 
+/// The peso of the country named earlier in the sentence (フィリピンの…300億ペソ
+/// is PHP); the Mexican peso when none is.
+fn peso_of(text: &str, pos: usize) -> &'static str {
+    const PESOS: &[(&str, &str)] = &[
+        ("フィリピン", "PHP"),
+        ("チリ", "CLP"),
+        ("アルゼンチン", "ARS"),
+        ("コロンビア", "COP"),
+        ("メキシコ", "MXN"),
+    ];
+    let mut from = pos.saturating_sub(150);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = &text[from..pos];
+    let sentence = window.rsplit(['。', '\n']).next().unwrap_or(window);
+    // The country named last before the amount.
+    PESOS
+        .iter()
+        .filter_map(|(country, code)| sentence.rfind(country).map(|at| (at, *code)))
+        .max_by_key(|&(at, _)| at)
+        .map_or("MXN", |(_, code)| code)
+}
+
 /// Scale and currency of a `単位：百万円` note.
 fn unit_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
     let rest = text[pos..].trim_start_matches([':', '：', ' ']);
@@ -368,7 +392,12 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 value = value.and_then(|v| v.shift(exp).map_err(|e| e.to_string()));
             }
         }
-        let Some(currency) = currency else { continue };
+        let Some(mut currency) = currency else {
+            continue;
+        };
+        if currency == "MXN" && text[..end].ends_with("ペソ") {
+            currency = peso_of(text, start);
+        }
         // A currency must not be followed by more kana/kanji of a word (円高 is fine: price move).
         let mut approximate = false;
         let mut bound = None;

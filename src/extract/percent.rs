@@ -413,6 +413,16 @@ pub(crate) fn extract(
             .or_else(|| direction_before(text, start))
             // A signed figure against a baseline is a change that way.
             .or(signed.filter(|_| baseline.is_some()));
+        // 2850ポイントで終えた: an index level, not a change in points
+        // (percentage points that large do not occur; a level states no move).
+        if unit == "point"
+            && direction.is_none()
+            && value.as_ref().is_ok_and(|v| {
+                v.cmp_value(Decimal::from_int(100)) != Some(std::cmp::Ordering::Less)
+            })
+        {
+            continue;
+        }
         if let Some(w) = ["超", "程度", "前後", "近く", "強", "弱"]
             .iter()
             .find(|w| text[end..].starts_with(**w))

@@ -96,18 +96,40 @@ fn bracketed_code(text: &str, open_at: usize, closes: &[char]) -> Option<(Span, 
     if !is_jp_code(code) {
         return None;
     }
-    // Bloomberg's exchange codes for Tokyo: （9984 JT）, （7203 JP）.
-    let after = &text[code_at + 4..];
-    let close_at = code_at
-        + 4
-        + [" JT", " JP"]
-            .iter()
-            .find(|s| after.starts_with(**s))
-            .map_or(0, |s| s.len());
-    let close = text[close_at..].chars().next()?;
+    let close = text[code_at + 4..].chars().next()?;
     closes
         .contains(&close)
-        .then(|| (Span::new(open_at, close_at + close.len_utf8()), code_at))
+        .then(|| (Span::new(open_at, code_at + 4 + close.len_utf8()), code_at))
+}
+
+/// Bloomberg's exchange codes, written after a symbol in brackets
+/// (`（9984 JT）`, `（9988 HK）`), and the canonical exchange of each.
+const BLOOMBERG_CODES: &[(&str, &str)] = &[
+    ("JT", "TSE"),
+    ("JP", "TSE"),
+    ("HK", "HKEX"),
+    ("KS", "KRX"),
+    ("TT", "TWSE"),
+    ("LN", "LSE"),
+    ("SP", "SGX"),
+];
+
+/// `（9988 HK）` at `open_at`: a symbol, a space and a Bloomberg exchange
+/// code in brackets; the span inside the brackets, the symbol's end and the
+/// exchange code.
+fn bloomberg_code(text: &str, open_at: usize) -> Option<(Span, usize, &'static str)> {
+    let at = open_at + text[open_at..].chars().next()?.len_utf8();
+    let b = &text.as_bytes()[at..];
+    let len = run(b, 6, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if len == 0 || b.get(len) != Some(&b' ') {
+        return None;
+    }
+    let code = text.get(at + len + 1..at + len + 3)?;
+    let &(_, exchange) = BLOOMBERG_CODES.iter().find(|(c, _)| *c == code)?;
+    let end = at + len + 3;
+    text[end..]
+        .starts_with(PAREN_CLOSES)
+        .then_some((Span::new(at, end), at + len, exchange))
 }
 
 /// `（AAPL）` at `open_at`: a bracketed letter symbol (`[A-Z]{1,5}`, with a
@@ -384,6 +406,25 @@ pub(crate) fn extract(
                 taken.insert(span);
                 found.push(ticker(g, tse, code, span));
             }
+        }
+    }
+    // （9988 HK）: Bloomberg codes after a company.
+    for &open_at in &parens {
+        let Some((span, symbol_end, code)) = bloomberg_code(text, open_at) else {
+            continue;
+        };
+        let symbol = &text[span.start..symbol_end];
+        let after_company = companies
+            .binary_search_by(|f| f.span.end.cmp(&open_at))
+            .is_ok()
+            || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t));
+        if let Some(exchange) = exchange_by_code(g, code)
+            && after_company
+            && plausible(code, symbol)
+            && !taken.overlaps(span)
+        {
+            taken.insert(span);
+            found.push(ticker(g, exchange, symbol, span));
         }
     }
     // アップル（AAPL）: a letter symbol after a company the gazetteer lists
