@@ -405,6 +405,16 @@ impl FromIterator<Span> for SpanIndex {
     }
 }
 
+/// The text within `max` bytes before `pos`, starting on a character
+/// boundary: where the words that qualify a figure are looked for.
+pub(crate) fn window_before(text: &str, pos: usize, max: usize) -> &str {
+    let mut from = pos.saturating_sub(max);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    &text[from..pos]
+}
+
 /// Sorts entities that do not overlap (so no two share a start) by start:
 /// unstable (no scratch buffer) and only when out of order, as they are
 /// large to move.

@@ -182,11 +182,7 @@ fn peso_of(text: &str, pos: usize) -> &'static str {
         ("コロンビア", "COP"),
         ("メキシコ", "MXN"),
     ];
-    let mut from = pos.saturating_sub(150);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &text[from..pos];
+    let window = super::window_before(text, pos, 150);
     let sentence = window.rsplit(['。', '\n']).next().unwrap_or(window);
     // The country named last before the amount.
     PESOS
@@ -244,11 +240,7 @@ fn value_of(n: &ParsedNumber) -> Result<Decimal, String> {
 
 /// Whether a per-share marker precedes `pos` in the same clause.
 fn per_share_before(text: &str, pos: usize) -> bool {
-    let mut from = pos.saturating_sub(60);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &text[from..pos];
+    let window = super::window_before(text, pos, 60);
     // Every marker has 株: one search rules most windows out.
     if !window.contains('株') {
         return false;

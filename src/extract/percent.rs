@@ -180,11 +180,7 @@ const MOVE_MEASURES: &[(&str, Direction)] = &[
 /// The direction of a move measure written shortly before `pos` in the same
 /// clause, with only a few characters (は, 累計で, 一時) between.
 fn direction_before(text: &str, pos: usize) -> Option<Direction> {
-    let mut from = pos.saturating_sub(27);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &text[from..pos];
+    let window = super::window_before(text, pos, 27);
     if !window.contains(['率', '幅']) {
         return None;
     }
@@ -200,11 +196,7 @@ fn direction_before(text: &str, pos: usize) -> Option<Direction> {
 
 /// The baseline written shortly before `pos` in the same clause.
 pub(crate) fn baseline_before(text: &str, pos: usize) -> Option<ValueText> {
-    let mut from = pos.saturating_sub(45);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &text[from..pos];
+    let window = super::window_before(text, pos, 45);
     let clause = window.rsplit(['。', '\n']).next().unwrap_or(window);
     // The last baseline to start wins, the longest of those starting there:
     // look from the end at the few places a baseline can start.
