@@ -92,7 +92,7 @@ impl Lexicon {
     /// Parses lexicon files in the `dictionaries/sentiment/` formats.
     ///
     /// # Errors
-    /// [`ErrorKind::Dictionary`] with the file and line of a malformed row.
+    /// [`ErrorKind::Dictionary`](crate::ErrorKind::Dictionary) with the file and line of a malformed row.
     pub fn parse(items: &str, predicates: &str, polar: &str, shifters: &str) -> Result<Self> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let mut lex = Lexicon {
