@@ -289,6 +289,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         {
             continue;
         }
+        // 数十億円 is a vague quantity, not ten billion.
+        if text[..n.start].ends_with('数') {
+            continue;
+        }
         // Kanji-only 一円 (throughout a region) and the like are not money.
         if n.kanji_only && !n.has_big_unit && text[n.start..n.end].chars().count() == 1 {
             continue;
@@ -387,6 +391,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         let Some(mut currency) = currency else {
             continue;
         };
+        // 100円ショップ names a kind of shop.
+        if text[end..].starts_with("ショップ") {
+            continue;
+        }
         if currency == "MXN" && text[..end].ends_with("ペソ") {
             currency = peso_of(text, start);
         }

@@ -30,6 +30,8 @@ const BETWEEN: &[&str] = &[
     "の",
     "大幅",
     "小幅",
+    "それぞれ",
+    "ずつ",
 ];
 pub(crate) const UP_WORDS: &[&str] = &[
     "上昇",
@@ -48,6 +50,7 @@ pub(crate) const UP_WORDS: &[&str] = &[
     "上振れ",
     "反発",
     "急騰",
+    "急伸",
     "値上がり",
     "上げ",
     "伸長",
@@ -124,7 +127,7 @@ static BETWEEN_FIRST: Lazy<WordIndex> = Lazy::new(|| WordIndex::by_first(BETWEEN
 /// The direction word right after a figure, skipping small qualifiers.
 pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usize)> {
     let mut p = pos;
-    for _ in 0..3 {
+    for _ in 0..4 {
         let rest = &text[p..];
         // 高い / 安い right after the figure compare (3%高い); after a
         // qualifier they describe (程度の高い).
@@ -313,9 +316,8 @@ fn wari(
         end = m.end + '分'.len_utf8();
         used = 1;
     }
-    // 割安 / 割高 / 割合 are words, not figures.
-    if used == 0 && text[n.end + 3..].starts_with(['安', '高', '合', '引', '当', '込', 'り'])
-    {
+    // 割安 / 割高 / 割合 are words, not figures (2割引き is: 20% off).
+    if used == 0 && text[n.end + 3..].starts_with(['安', '高', '合', '当', '込', 'り']) {
         return None;
     }
     Some((value, end, used))
