@@ -253,7 +253,8 @@ pub(crate) fn from_codes(
             continue;
         }
         let known = g.company_by_ticker(&v.exchange, &v.symbol);
-        if v.exchange != "TSE" && known.is_none() {
+        // An unlisted name is trusted before a Japanese code only.
+        if !matches!(&*v.exchange, "TSE" | "NSE" | "SAPSE" | "FSE") && known.is_none() {
             continue;
         }
         // A listed company's name as written: its last token, and katakana

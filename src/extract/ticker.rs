@@ -408,6 +408,39 @@ pub(crate) fn extract(
             }
         }
     }
+    // （8031・東証プライム）, （6954 東証プライム）: a code, then the market.
+    for &(start, end, pattern) in &ctx.names.exchanges {
+        let code_end = text[..start].trim_end_matches([' ', '・', '、', ',']).len();
+        if code_end == start || code_end < 4 || !text[end..].starts_with(PAREN_CLOSES) {
+            continue;
+        }
+        // The code's bytes are checked first: ASCII, so `code_at` is a
+        // character boundary (（700 HK） has three digits after a wide bracket).
+        let code_at = code_end - 4;
+        if !is_jp_code(&text.as_bytes()[code_at..code_end]) {
+            continue;
+        }
+        let Some(open) = text[..code_at].chars().next_back() else {
+            continue;
+        };
+        let open_at = code_at - open.len_utf8();
+        if !matches!(open, '(' | '（') {
+            continue;
+        }
+        let exchange = g.exchange_prefixes[pattern].1;
+        let span = Span::new(code_at, end);
+        let after_company = companies
+            .binary_search_by(|f| f.span.end.cmp(&open_at))
+            .is_ok()
+            || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t));
+        if after_company
+            && plausible(&g.exchanges[exchange].code, &text[code_at..code_end])
+            && !taken.overlaps(span)
+        {
+            taken.insert(span);
+            found.push(ticker(g, exchange, &text[code_at..code_end], span));
+        }
+    }
     // （9988 HK）: Bloomberg codes after a company.
     for &open_at in &parens {
         let Some((span, symbol_end, code)) = bloomberg_code(text, open_at) else {
