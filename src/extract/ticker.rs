@@ -156,6 +156,16 @@ fn after_capitals(text: &str, pos: usize) -> bool {
     n >= 2 && !b[..pos - n].last().is_some_and(u8::is_ascii_alphanumeric)
 }
 
+/// Whether the bracket at `open_at` follows a company: one found
+/// (`companies` is sorted and does not overlap), or a noun run ending like
+/// one (`…自動車（7203）`).
+fn after_company(text: &str, companies: &[Found], open_at: usize) -> bool {
+    companies
+        .binary_search_by(|f| f.span.end.cmp(&open_at))
+        .is_ok()
+        || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t))
+}
+
 /// Whether a four-digit code reads as a year (a bracketed year after an
 /// abbreviation: `GDP（2024）`).
 fn year_like(code: &str) -> bool {
@@ -397,12 +407,9 @@ pub(crate) fn extract(
                 .map(|found| (at, found))
         }) {
             let code = &text[code_at..code_at + 4];
-            let after_company = companies
-                .binary_search_by(|f| f.span.end.cmp(&open_at))
-                .is_ok()
-                || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t))
+            let named = after_company(text, companies, open_at)
                 || (after_capitals(text, open_at) && !year_like(code));
-            if after_company && !taken.overlaps(span) {
+            if named && !taken.overlaps(span) {
                 taken.insert(span);
                 found.push(ticker(g, tse, code, span));
             }
@@ -429,11 +436,7 @@ pub(crate) fn extract(
         }
         let exchange = g.exchange_prefixes[pattern].1;
         let span = Span::new(code_at, end);
-        let after_company = companies
-            .binary_search_by(|f| f.span.end.cmp(&open_at))
-            .is_ok()
-            || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t));
-        if after_company
+        if after_company(text, companies, open_at)
             && plausible(&g.exchanges[exchange].code, &text[code_at..code_end])
             && !taken.overlaps(span)
         {
@@ -441,28 +444,21 @@ pub(crate) fn extract(
             found.push(ticker(g, exchange, &text[code_at..code_end], span));
         }
     }
-    // （9988 HK）: Bloomberg codes after a company.
+    // After a company, in brackets: a Bloomberg code (（9988 HK）), or a
+    // letter symbol the gazetteer lists the company under (アップル（AAPL）).
     for &open_at in &parens {
-        let Some((span, symbol_end, code)) = bloomberg_code(text, open_at) else {
+        if let Some((span, symbol_end, code)) = bloomberg_code(text, open_at) {
+            let symbol = &text[span.start..symbol_end];
+            if let Some(exchange) = exchange_by_code(g, code)
+                && after_company(text, companies, open_at)
+                && plausible(code, symbol)
+                && !taken.overlaps(span)
+            {
+                taken.insert(span);
+                found.push(ticker(g, exchange, symbol, span));
+            }
             continue;
-        };
-        let symbol = &text[span.start..symbol_end];
-        let after_company = companies
-            .binary_search_by(|f| f.span.end.cmp(&open_at))
-            .is_ok()
-            || COMPANY_TAILS.iter().any(|t| text[..open_at].ends_with(t));
-        if let Some(exchange) = exchange_by_code(g, code)
-            && after_company
-            && plausible(code, symbol)
-            && !taken.overlaps(span)
-        {
-            taken.insert(span);
-            found.push(ticker(g, exchange, symbol, span));
         }
-    }
-    // アップル（AAPL）: a letter symbol after a company the gazetteer lists
-    // with it.
-    for &open_at in &parens {
         let Some(span) = bracketed_symbol(text, open_at) else {
             continue;
         };

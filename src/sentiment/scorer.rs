@@ -466,6 +466,11 @@ fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
     })
 }
 
+/// A negating auxiliary (ない, ぬ, ん).
+fn is_negation(t: &RawToken) -> bool {
+    t.features[0] == "助動詞" && matches!(t.features[6], "ない" | "ぬ" | "ん")
+}
+
 /// Whether a movement at token `first` is near enough to an item ending at
 /// `last` to be its movement: at most [`ITEM_REACH`] tokens apart, not
 /// counting figures and their units (`営業損失は前年の42億円から5億円に減少`).
@@ -648,9 +653,7 @@ impl Scorer {
         for (i, lemma) in lemmas.iter().enumerate() {
             if let Some(lemma) = *lemma {
                 // A negated word is a different feature (伸びない ≠ 伸びる).
-                let negated = tokens[i + 1..].iter().take(3).any(|n| {
-                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
-                });
+                let negated = tokens[i + 1..].iter().take(3).any(is_negation);
                 key.clear();
                 key.push_str(if negated { "w:¬" } else { "w:" });
                 key.push_str(lemma);
@@ -684,9 +687,7 @@ impl Scorer {
                 {
                     continue;
                 }
-                let neg_tail = tokens[j + 1..=i].iter().any(|n| {
-                    n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん")
-                });
+                let neg_tail = tokens[j + 1..=i].iter().any(is_negation);
                 for (family, on) in [("f", true), ("e", end)] {
                     if on {
                         key.clear();
@@ -1443,12 +1444,7 @@ impl Scorer {
                 emit(&[side, sign(c.weight), lemma], 1.0, None);
             }
         }
-        let negated_at = |i: usize| {
-            tokens[i + 1..]
-                .iter()
-                .take(3)
-                .any(|n| n.features[0] == "助動詞" && matches!(n.features[6], "ない" | "ぬ" | "ん"))
-        };
+        let negated_at = |i: usize| tokens[i + 1..].iter().take(3).any(is_negation);
         // The target's head word.
         if let Some(head) = (r.t_first..r.t_last.min(tokens.len()))
             .rev()
