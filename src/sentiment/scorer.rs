@@ -12,7 +12,7 @@ use super::lexicon::{Cue, Lexicon};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
 use crate::extract::{EntityValue, Found};
-use crate::hash::{FxHashMap, HashSet64, fx_hash};
+use crate::hash::{FxHashMap, HashMap64, fx_hash};
 use crate::span::Span;
 use crate::tokenize::RawToken;
 
@@ -30,10 +30,12 @@ const SHIFT_REACH: usize = 4;
 /// Weight of an undesirable item mentioned with no movement (`減損損失を計上`).
 const BARE_UNDESIRABLE: f32 = -0.15;
 
-/// The lexicon's answers for one token on its own: the cues of its surface
-/// and (when it differs) its base form, and whether a longer entry can start
-/// with it. A dictionary word always gets the same answers, so a thread
-/// remembers them (see [`WORD_CUES`]).
+/// The lexicon's and the calibration layer's answers for one token on its
+/// own: the cues of its surface and (when it differs) its base form,
+/// whether a longer entry can start with it, and the numbers of its word
+/// features. A dictionary word always gets the same answers, so a thread
+/// remembers them (see [`WORD_CUES`]) and a document looks each token up
+/// once.
 #[derive(Debug, Clone, Copy, Default)]
 struct WordCues {
     /// A symbol or numeral: no entry starts with one.
@@ -41,17 +43,36 @@ struct WordCues {
     surface: Option<Cue>,
     base: Option<Cue>,
     starts_longer: bool,
+    /// The document model's `w:` and `w:¬` features of its base form.
+    word_features: [Option<u32>; 2],
+    /// The number of its base form in the document model's pair features.
+    pair_word: Option<u32>,
+}
+
+/// A thread's remembered [`WordCues`], for one lexicon and calibration
+/// model (by id; a thread switching models starts afresh), and its buffer
+/// for one document's.
+#[derive(Default)]
+struct WordCache {
+    models: (u64, u64),
+    words: FxHashMap<usize, WordCues>,
+    /// Unknown words (Latin names, figures, new katakana words), whose
+    /// answers depend on their surface too: by the surface's hash, confirmed
+    /// by the surface and the unknown-word class.
+    unknown: HashMap64<(Box<str>, usize, WordCues)>,
+    document: Vec<WordCues>,
 }
 
 thread_local! {
-    /// [`WordCues`] by [`RawToken::word_key`], for the lexicon with the id
-    /// in the first field (a thread switching lexicons starts afresh).
-    static WORD_CUES: RefCell<(u64, FxHashMap<usize, WordCues>)> =
-        RefCell::new((0, FxHashMap::default()));
+    /// [`WordCues`] by [`RawToken::word_key`].
+    static WORD_CUES: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
 /// A thread remembers the answers for at most this many words.
 const MAX_CACHED_WORDS: usize = 1 << 16;
+
+/// A thread keeps a document buffer of at most this many tokens' answers.
+const MAX_POOLED_CUES: usize = 1 << 18;
 
 /// A lexicon entry found over tokens `first..last`.
 #[derive(Debug, Clone, Copy)]
@@ -115,8 +136,119 @@ fn squash(s: f32) -> f32 {
     (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
 }
 
-/// Receives `(feature, value, token range it stands for)`.
-type FeatureSink<'s> = dyn FnMut(&str, f32, Option<(usize, usize)>) + 's;
+/// Receives the features of the calibration layers.
+trait FeatureSink {
+    /// A feature by name, its value, and the token range it stands for.
+    fn feature(&mut self, name: &str, value: f32, at: Option<(usize, usize)>);
+
+    /// `w:` (`w:¬` when negated) and the base form `lemma` of token `i`.
+    fn word(&mut self, i: usize, lemma: &str, negated: bool) {
+        let prefix = if negated { "w:¬" } else { "w:" };
+        self.feature(&format!("{prefix}{lemma}"), 1.0, Some((i, i + 1)));
+    }
+
+    /// `b:` and the base forms of neighbouring content words `i` and `j`.
+    fn pair(&mut self, i: usize, lemma: &str, j: usize, next: &str) {
+        let _ = (i, j);
+        self.feature(&format!("b:{lemma} {next}"), 1.0, None);
+    }
+}
+
+/// Collects features by name (for training).
+#[derive(Default)]
+struct Named(Vec<(String, f32)>);
+
+impl FeatureSink for Named {
+    fn feature(&mut self, name: &str, value: f32, _: Option<(usize, usize)>) {
+        self.0.push((name.to_string(), value));
+    }
+}
+
+impl Named {
+    /// The features sorted by name, each once.
+    fn into_sorted(mut self) -> Vec<(String, f32)> {
+        self.0.sort_by(|a, b| a.0.cmp(&b.0));
+        self.0.dedup_by(|a, b| a.0 == b.0);
+        self.0
+    }
+}
+
+/// Sums the weights of the features reported to it, each feature once;
+/// word and pair features come by number from the document's
+/// [`WordCues`] rather than by name.
+struct Weigher<'c> {
+    cal: &'c Calibration,
+    /// The tokens' answers (empty when the features are not the document
+    /// model's: then words go by name).
+    cues: &'c [WordCues],
+    /// Features already counted, by number.
+    seen: Vec<u64>,
+    logits: [f32; 3],
+    /// Weights of features that stand for tokens, with the tokens.
+    words: Vec<([f32; 3], (usize, usize))>,
+}
+
+impl<'c> Weigher<'c> {
+    fn new(cal: &'c Calibration, cues: &'c [WordCues]) -> Self {
+        Weigher {
+            cal,
+            cues,
+            seen: vec![0; cal.len().div_ceil(64)],
+            logits: [0.0; 3],
+            words: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, k: u32, value: f32, at: Option<(usize, usize)>) {
+        let (slot, bit) = (k as usize / 64, 1u64 << (k % 64));
+        if self.seen[slot] & bit != 0 {
+            return;
+        }
+        self.seen[slot] |= bit;
+        let w = self.cal.weights_of(k);
+        for (l, w) in self.logits.iter_mut().zip(w) {
+            *l += w * value;
+        }
+        if let Some(at) = at {
+            self.words.push((*w, at));
+        }
+    }
+}
+
+impl FeatureSink for Weigher<'_> {
+    fn feature(&mut self, name: &str, value: f32, at: Option<(usize, usize)>) {
+        if let Some(k) = self.cal.feature(fx_hash(name), name) {
+            self.add(k, value, at);
+        }
+    }
+
+    fn word(&mut self, i: usize, lemma: &str, negated: bool) {
+        match self.cues.get(i) {
+            Some(c) => {
+                if let Some(k) = c.word_features[usize::from(negated)] {
+                    self.add(k, 1.0, Some((i, i + 1)));
+                }
+            }
+            None => {
+                let prefix = if negated { "w:¬" } else { "w:" };
+                self.feature(&format!("{prefix}{lemma}"), 1.0, Some((i, i + 1)));
+            }
+        }
+    }
+
+    fn pair(&mut self, i: usize, lemma: &str, j: usize, next: &str) {
+        match (self.cues.get(i), self.cues.get(j)) {
+            (Some(a), Some(b)) => {
+                if let (Some(a), Some(b)) = (a.pair_word, b.pair_word)
+                    && let Some(k) = self.cal.pair(a, b)
+                {
+                    self.add(k, 1.0, None);
+                }
+            }
+            _ => self.feature(&format!("b:{lemma} {next}"), 1.0, None),
+        }
+    }
+}
 
 /// The rules' reading of one target (see [`Scorer::read_target`]).
 struct TargetReading {
@@ -144,24 +276,12 @@ struct TargetReading {
 /// as `(margin, first token, last token)`.
 fn weigh(
     cal: &Calibration,
-    visit: impl FnOnce(&mut FeatureSink<'_>),
+    cues: &[WordCues],
+    visit: impl FnOnce(&mut dyn FeatureSink),
 ) -> ([f32; 3], Vec<(f32, usize, usize)>) {
-    let mut seen = HashSet64::default();
-    let mut logits = [0.0f32; 3];
-    let mut words: Vec<([f32; 3], (usize, usize))> = Vec::new();
-    visit(&mut |k, v, at| {
-        let hash = fx_hash(k);
-        if let Some(w) = cal.weight_hashed(hash, k)
-            && seen.insert(hash)
-        {
-            for (l, w) in logits.iter_mut().zip(w) {
-                *l += w * v;
-            }
-            if let Some(at) = at {
-                words.push((*w, at));
-            }
-        }
-    });
+    let mut weigher = Weigher::new(cal, cues);
+    visit(&mut weigher);
+    let Weigher { logits, words, .. } = weigher;
     let p = softmax(logits);
     let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
     let pushes = words
@@ -543,6 +663,7 @@ impl Scorer {
         &self,
         text: &str,
         tokens: &[RawToken],
+        cues: &[WordCues],
         sentences: &[Span],
     ) -> Vec<Composition> {
         // Sentences come in order: their token ranges are found by walking
@@ -565,7 +686,7 @@ impl Scorer {
                     b += 1;
                 }
                 next = a;
-                self.compose(tokens, &self.matches(text, tokens, a, b), None)
+                self.compose(tokens, &self.matches(text, tokens, cues, a, b), None)
             })
             .collect()
     }
@@ -585,7 +706,7 @@ impl Scorer {
         text: &str,
         tokens: &[RawToken],
         comps: &[Composition],
-        sink: &mut FeatureSink<'_>,
+        sink: &mut dyn FeatureSink,
     ) {
         let mut key = String::new();
         let (mut pos, mut neg, mut doc, mut factor) = (0.0f32, 0.0f32, 0.0f32, 1.0f32);
@@ -606,7 +727,7 @@ impl Scorer {
                     key.push('¬');
                 }
                 key.push_str(lemma);
-                sink(&key, 1.0, None);
+                sink.feature(&key, 1.0, None);
             }
             if let Some(x) = comp.opens_with_contrast {
                 factor *= x;
@@ -634,7 +755,7 @@ impl Scorer {
             ("hedge", flag(hedge)),
             ("sentences", (comps.len() as f32).ln_1p()),
         ] {
-            sink(name, value, None);
+            sink.feature(name, value, None);
         }
         // Base forms once per token: each is read for its own feature and as
         // the partner of the word before it.
@@ -654,18 +775,15 @@ impl Scorer {
             if let Some(lemma) = *lemma {
                 // A negated word is a different feature (伸びない ≠ 伸びる).
                 let negated = tokens[i + 1..].iter().take(3).any(is_negation);
-                key.clear();
-                key.push_str(if negated { "w:¬" } else { "w:" });
-                key.push_str(lemma);
-                sink(&key, 1.0, Some((i, i + 1)));
+                sink.word(i, lemma, negated);
                 // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
-                if let Some(next) = lemmas[i + 1..].iter().take(3).find_map(|l| *l) {
-                    key.clear();
-                    key.push_str("b:");
-                    key.push_str(lemma);
-                    key.push(' ');
-                    key.push_str(next);
-                    sink(&key, 1.0, None);
+                if let Some((j, next)) = lemmas[i + 1..]
+                    .iter()
+                    .take(3)
+                    .enumerate()
+                    .find_map(|(k, l)| l.map(|l| (i + 1 + k, l)))
+                {
+                    sink.pair(i, lemma, j, next);
                 }
                 if !matches!(lemma, "する" | "ある" | "なる" | "いる") {
                     predicate = Some((i, lemma, negated));
@@ -694,7 +812,7 @@ impl Scorer {
                         key.push_str(family);
                         key.push_str(if negated { "¬:" } else { ":" });
                         key.push_str(lemma);
-                        sink(&key, 1.0, None);
+                        sink.feature(&key, 1.0, None);
                     }
                 }
                 let stop = if tokens[i].features[1] == "句点" {
@@ -707,36 +825,26 @@ impl Scorer {
                     key.clear();
                     key.push_str(if neg_tail { "x¬:" } else { "x:" });
                     key.push_str(&text[from..stop]);
-                    sink(&key, 1.0, None);
+                    sink.feature(&key, 1.0, None);
                 }
             }
         }
     }
 
-    /// The features as a sorted, de-duplicated list (for training).
-    fn features(
-        &self,
-        text: &str,
-        tokens: &[RawToken],
-        comps: &[Composition],
-    ) -> Vec<(String, f32)> {
-        let mut f: Vec<(String, f32)> = Vec::new();
-        self.visit_features(text, tokens, comps, &mut |k, v, _| {
-            f.push((k.to_string(), v))
-        });
-        f.sort_by(|a, b| a.0.cmp(&b.0));
-        f.dedup_by(|a, b| a.0 == b.0);
-        f
-    }
-
-    /// Document features of a text, for training the calibration layer.
+    /// Document features of a text, sorted and de-duplicated, for training
+    /// the calibration layer.
     pub(crate) fn document_features(
         &self,
         text: &str,
         tokens: &[RawToken],
         sentences: &[Span],
     ) -> Vec<(String, f32)> {
-        self.features(text, tokens, &self.compositions(text, tokens, sentences))
+        self.with_word_cues(text, tokens, |cues| {
+            let comps = self.compositions(text, tokens, cues, sentences);
+            let mut named = Named::default();
+            self.visit_features(text, tokens, &comps, &mut named);
+            named.into_sorted()
+        })
     }
 
     /// Whether a lexicon hit is the word the lexicon means here (part of
@@ -779,51 +887,109 @@ impl Scorer {
         }
     }
 
-    /// Lexicon hits over `tokens[range]`, longest first.
-    fn matches(&self, text: &str, tokens: &[RawToken], start: usize, end: usize) -> Vec<Match> {
-        WORD_CUES
-            .try_with(|cell| match cell.try_borrow_mut() {
-                Ok(mut cache) => {
-                    if cache.0 != self.lex.id() {
-                        *cache = (self.lex.id(), FxHashMap::default());
-                    }
-                    self.matches_with(text, tokens, start, end, &mut cache.1)
-                }
-                Err(_) => self.matches_with(text, tokens, start, end, &mut FxHashMap::default()),
-            })
-            .unwrap_or_else(|_| {
-                self.matches_with(text, tokens, start, end, &mut FxHashMap::default())
-            })
-    }
-
-    /// [`Self::matches`], with the one-token answers of dictionary words
-    /// remembered in `cache`.
-    fn matches_with(
+    /// The answers for every token of a document (see [`WordCues`]), in a
+    /// buffer the thread reuses, for `f`.
+    fn with_word_cues<R>(
         &self,
         text: &str,
         tokens: &[RawToken],
+        mut f: impl FnMut(&[WordCues]) -> R,
+    ) -> R {
+        let models = (
+            self.lex.id(),
+            self.calibration.as_ref().map_or(0, |c| c.id()),
+        );
+        let pooled = WORD_CUES.try_with(|cell| {
+            let mut cache = cell.try_borrow_mut().ok()?;
+            if cache.models != models {
+                *cache = WordCache {
+                    models,
+                    ..WordCache::default()
+                };
+            }
+            let WordCache {
+                words,
+                unknown,
+                document,
+                ..
+            } = &mut *cache;
+            document.clear();
+            document.extend(
+                tokens
+                    .iter()
+                    .map(|t| self.remembered(text, t, words, unknown)),
+            );
+            let result = f(document);
+            if document.capacity() > MAX_POOLED_CUES {
+                *document = Vec::new();
+            }
+            Some(result)
+        });
+        match pooled {
+            Ok(Some(result)) => result,
+            // (The thread's cache is in use or gone: answer afresh.)
+            _ => {
+                let (mut words, mut unknown) = Default::default();
+                let document: Vec<WordCues> = tokens
+                    .iter()
+                    .map(|t| self.remembered(text, t, &mut words, &mut unknown))
+                    .collect();
+                f(&document)
+            }
+        }
+    }
+
+    /// [`Self::word_cues`], remembered in `words` for dictionary words.
+    fn remembered(
+        &self,
+        text: &str,
+        t: &RawToken,
+        words: &mut FxHashMap<usize, WordCues>,
+        unknown: &mut HashMap64<(Box<str>, usize, WordCues)>,
+    ) -> WordCues {
+        let Some(key) = t.word_key() else {
+            let surface = &text[t.norm.range()];
+            let class = std::ptr::from_ref(t.features) as usize;
+            let hash = fx_hash(surface);
+            if let Some((s, c, w)) = unknown.get(&hash) {
+                if **s == *surface && *c == class {
+                    return *w;
+                }
+                // (Another word with the same hash: answer afresh.)
+                return self.word_cues(text, t);
+            }
+            let w = self.word_cues(text, t);
+            if unknown.len() < MAX_CACHED_WORDS {
+                unknown.insert(hash, (surface.into(), class, w));
+            }
+            return w;
+        };
+        if let Some(w) = words.get(&key) {
+            return *w;
+        }
+        let w = self.word_cues(text, t);
+        if words.len() < MAX_CACHED_WORDS {
+            words.insert(key, w);
+        }
+        w
+    }
+
+    /// Lexicon hits over `tokens[start..end]`, longest first, from the
+    /// tokens' answers `cues`.
+    fn matches(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        cues: &[WordCues],
         start: usize,
         end: usize,
-        cache: &mut FxHashMap<usize, WordCues>,
     ) -> Vec<Match> {
         let mut out = Vec::new();
         let mut key = String::new();
         let mut i = start;
         while i < end {
             let mut found = None;
-            let word = match tokens[i].word_key() {
-                Some(k) => match cache.get(&k) {
-                    Some(w) => *w,
-                    None => {
-                        let w = self.word_cues(text, &tokens[i]);
-                        if cache.len() < MAX_CACHED_WORDS {
-                            cache.insert(k, w);
-                        }
-                        w
-                    }
-                },
-                None => self.word_cues(text, &tokens[i]),
-            };
+            let word = cues[i];
             // No entry starts with a symbol or a digit (figures are handled
             // by `figure_cue`).
             let max_n = if word.symbol_or_numeral {
@@ -899,8 +1065,28 @@ impl Scorer {
     fn word_cues(&self, text: &str, t: &RawToken) -> WordCues {
         let surface = &text[t.norm.range()];
         let [pos, p1, .., base, _, _] = *t.features;
+        // No entry starts with a symbol or a numeral, and neither is a
+        // content word.
+        if pos == "記号" || p1 == "数" {
+            return WordCues {
+                symbol_or_numeral: true,
+                ..WordCues::default()
+            };
+        }
+        let (word_features, pair_word) = match (&self.calibration, content_lemma(text, t)) {
+            (Some(cal), Some(lemma)) => {
+                let feature = |prefix: &str| {
+                    let name = format!("{prefix}{lemma}");
+                    cal.feature(fx_hash(&name), &name)
+                };
+                ([feature("w:"), feature("w:¬")], cal.pair_word(lemma))
+            }
+            _ => ([None, None], None),
+        };
         WordCues {
-            symbol_or_numeral: pos == "記号" || p1 == "数",
+            word_features,
+            pair_word,
+            symbol_or_numeral: false,
             surface: self.lex.get(surface),
             base: (base != "*" && base != surface)
                 .then(|| self.lex.get(base))
@@ -1111,7 +1297,24 @@ impl Scorer {
         entities: &[Found],
         map: &dyn Fn(Span) -> Span,
     ) -> Scored {
-        let comps = self.compositions(text, tokens, sentences);
+        self.with_word_cues(text, tokens, |cues| {
+            self.score_with(source, text, tokens, cues, sentences, entities, map)
+        })
+    }
+
+    /// [`Self::score`] with the tokens' answers.
+    #[allow(clippy::too_many_arguments)]
+    fn score_with(
+        &self,
+        source: &str,
+        text: &str,
+        tokens: &[RawToken],
+        cues: &[WordCues],
+        sentences: &[Span],
+        entities: &[Found],
+        map: &dyn Fn(Span) -> Span,
+    ) -> Scored {
+        let comps = self.compositions(text, tokens, cues, sentences);
         let mut out = Vec::with_capacity(sentences.len());
         let mut sums = Vec::with_capacity(sentences.len());
         let mut doc_sum = 0.0f32;
@@ -1135,7 +1338,7 @@ impl Scorer {
         let question = comps.iter().any(|c| c.question);
         let document = match &self.calibration {
             Some(cal) if !doc_evidence.is_empty() && !question => {
-                self.calibrated(cal, source, text, tokens, &comps, doc_evidence, map)
+                self.calibrated(cal, source, text, tokens, cues, &comps, doc_evidence, map)
             }
             _ => sentiment(squash(doc_sum), doc_evidence),
         };
@@ -1189,11 +1392,14 @@ impl Scorer {
         source: &str,
         text: &str,
         tokens: &[RawToken],
+        cues: &[WordCues],
         comps: &[Composition],
         evidence: Vec<Evidence>,
         map: &dyn Fn(Span) -> Span,
     ) -> Sentiment {
-        let (p, pushes) = weigh(cal, |sink| self.visit_features(text, tokens, comps, sink));
+        let (p, pushes) = weigh(cal, cues, |sink| {
+            self.visit_features(text, tokens, comps, sink)
+        });
         calibrated_sentiment(p, evidence, pushes, source, tokens, map)
     }
 
@@ -1237,6 +1443,21 @@ impl Scorer {
         targets: &[Span],
         mut f: impl FnMut((usize, usize), TargetReading) -> R,
     ) -> Vec<R> {
+        self.with_word_cues(text, tokens, |cues| {
+            self.for_targets_with(text, tokens, cues, sentences, targets, &mut f)
+        })
+    }
+
+    /// [`Self::for_targets`] with the tokens' answers.
+    fn for_targets_with<R>(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        cues: &[WordCues],
+        sentences: &[Span],
+        targets: &[Span],
+        f: &mut impl FnMut((usize, usize), TargetReading) -> R,
+    ) -> Vec<R> {
         let mut cache: Vec<Option<Vec<Match>>> = vec![None; sentences.len() + 1];
         let mut starts: Vec<usize> = targets.iter().map(|t| t.start).collect();
         starts.sort_unstable();
@@ -1252,7 +1473,8 @@ impl Scorer {
                     .copied()
                     .unwrap_or(Span::new(0, text.len()));
                 let (a, b) = Self::token_range(tokens, sentence);
-                let matches = cache[k].get_or_insert_with(|| self.matches(text, tokens, a, b));
+                let matches =
+                    cache[k].get_or_insert_with(|| self.matches(text, tokens, cues, a, b));
                 let mut reading = self.read_target(text, tokens, (a, b), matches, target);
                 // The first target starting after this one, in the sentence.
                 reading.next_target = starts
@@ -1284,7 +1506,7 @@ impl Scorer {
             let rules_label = label_with(reading.score, TARGET_BAND);
             match &self.target_calibration {
                 Some(cal) if !reading.question && rules_label != Label::Neutral => {
-                    let (p, pushes) = weigh(cal, |sink| {
+                    let (p, pushes) = weigh(cal, &[], |sink| {
                         self.visit_target_features(text, tokens, range, &reading, sink)
                     });
                     calibrated_sentiment(p, evidence, pushes, source, tokens, map)
@@ -1307,13 +1529,9 @@ impl Scorer {
         targets: &[Span],
     ) -> Vec<Vec<(String, f32)>> {
         self.for_targets(text, tokens, sentences, targets, |range, reading| {
-            let mut f: Vec<(String, f32)> = Vec::new();
-            self.visit_target_features(text, tokens, range, &reading, &mut |k, v, _| {
-                f.push((k.to_string(), v))
-            });
-            f.sort_by(|x, y| x.0.cmp(&y.0));
-            f.dedup_by(|x, y| x.0 == y.0);
-            f
+            let mut named = Named::default();
+            self.visit_target_features(text, tokens, range, &reading, &mut named);
+            named.into_sorted()
         })
     }
 
@@ -1401,7 +1619,7 @@ impl Scorer {
         tokens: &[RawToken],
         (a, b): (usize, usize),
         r: &TargetReading,
-        sink: &mut FeatureSink<'_>,
+        sink: &mut dyn FeatureSink,
     ) {
         let sign = |x: f32| match label_with(x, TARGET_BAND) {
             Label::Positive => "+",
@@ -1415,7 +1633,7 @@ impl Scorer {
             for p in parts {
                 key.push_str(p);
             }
-            sink(&key, value, at);
+            sink.feature(&key, value, at);
         };
         emit(&["bias"], 1.0, None);
         emit(&["rule"], r.score, None);
