@@ -430,34 +430,41 @@ fn output_order(f: &Found) -> (usize, u8, usize) {
 }
 
 /// The entities of all `lists` in [`output_order`], ties kept in list order.
-/// Each list is sorted first (a stable sort of an already sorted list
-/// moves nothing), then the lists are merged, moving each (large) entity
-/// once.
+/// Entities are large, so they are moved into one list once, and an
+/// out-of-order list is put in order by sorting small keys and then
+/// swapping each entity into its place (not by a sort that moves entities
+/// many times).
 fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
-    let total = lists.iter().map(Vec::len).sum();
-    let mut heads = lists.map(|mut list| {
-        // (A stable sort allocates its scratch space even for sorted input.)
-        if !list.is_sorted_by_key(output_order) {
-            list.sort_by_key(output_order);
-        }
-        list.into_iter()
-    });
-    let mut out = Vec::with_capacity(total);
-    loop {
-        // The first list whose head comes first (strictly: ties keep list order).
-        let mut first: Option<(usize, (usize, u8, usize))> = None;
-        for (i, head) in heads.iter().enumerate() {
-            if let Some(f) = head.as_slice().first() {
-                let key = output_order(f);
-                if first.is_none_or(|(_, best)| key < best) {
-                    first = Some((i, key));
-                }
-            }
-        }
-        let Some((i, _)) = first else { break };
-        out.extend(heads[i].next());
+    let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for mut list in lists {
+        all.append(&mut list);
     }
-    out
+    if all.is_sorted_by_key(output_order) {
+        return all;
+    }
+    // order[k]: the entity that goes to position k (ties by position, so
+    // list order).
+    let mut keyed: Vec<((usize, u8, usize), usize)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (output_order(f), i))
+        .collect();
+    keyed.sort_unstable();
+    let mut order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    // Follow each cycle of the permutation, marking placed slots.
+    for start in 0..order.len() {
+        let mut k = start;
+        while order[k] != k {
+            let from = order[k];
+            order[k] = k;
+            if from == start {
+                break;
+            }
+            all.swap(k, from);
+            k = from;
+        }
+    }
+    all
 }
 
 /// Notation marks the extractors anchor on, found in the same walk of the
