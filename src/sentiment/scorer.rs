@@ -43,6 +43,8 @@ struct WordCues {
     surface: Option<Cue>,
     base: Option<Cue>,
     starts_longer: bool,
+    /// A content word (see [`content_lemma`]).
+    content: bool,
     /// The document model's `w:` and `w:¬` features of its base form.
     word_features: [Option<u32>; 2],
     /// The number of its base form in the document model's pair features.
@@ -388,13 +390,25 @@ pub(crate) struct Scorer {
 /// Cues written as figures: `前年同期比110.8%` (a ratio above or below 100
 /// with no direction word) and `△16億円` / `▲3.2%` (negative figures in
 /// statements).
+#[inline]
 fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
-    let surface = &text[tokens[i].norm.range()];
     // Every figure cue starts with `(`, `%`, or a character led by 0xE2
     // (`▲`, `△`) or 0xEF (`（`, `％`): one byte rules out most tokens.
-    if !matches!(surface.as_bytes().first(), Some(b'(' | b'%' | 0xE2 | 0xEF)) {
+    let span = tokens[i].norm;
+    if span.is_empty()
+        || !matches!(
+            text.as_bytes().get(span.start),
+            Some(b'(' | b'%' | 0xE2 | 0xEF)
+        )
+    {
         return None;
     }
+    figure_cue_at(text, tokens, start, i)
+}
+
+/// [`figure_cue`] once the first byte allows one.
+fn figure_cue_at(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
+    let surface = &text[tokens[i].norm.range()];
     if matches!(surface, "（" | "(") {
         return compared_figure(text, tokens, start, i);
     }
@@ -576,14 +590,15 @@ fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
         "副詞" | "形容動詞語幹" => true,
         _ => false,
     };
-    if !keep {
-        return None;
+    keep.then(|| lemma(text, t))
+}
+
+/// A token's base form, or its surface when the dictionary gives none.
+fn lemma<'t>(text: &'t str, t: &'t RawToken) -> &'t str {
+    match t.features[6] {
+        "*" => &text[t.norm.range()],
+        base => base,
     }
-    Some(if base == "*" {
-        &text[t.norm.range()]
-    } else {
-        base
-    })
 }
 
 /// A negating auxiliary (ない, ぬ, ん).
@@ -669,6 +684,7 @@ impl Scorer {
         // Sentences come in order: their token ranges are found by walking
         // the tokens once, not by searching them for every sentence.
         let mut next = 0;
+        let mut matches = Vec::new();
         sentences
             .iter()
             .map(|&s| {
@@ -686,7 +702,8 @@ impl Scorer {
                     b += 1;
                 }
                 next = a;
-                self.compose(tokens, &self.matches(text, tokens, cues, a, b), None)
+                self.matches_into(text, tokens, cues, a, b, &mut matches);
+                self.compose(tokens, &matches, None)
             })
             .collect()
     }
@@ -705,6 +722,7 @@ impl Scorer {
         &self,
         text: &str,
         tokens: &[RawToken],
+        cues: &[WordCues],
         comps: &[Composition],
         sink: &mut dyn FeatureSink,
     ) {
@@ -759,7 +777,11 @@ impl Scorer {
         }
         // Base forms once per token: each is read for its own feature and as
         // the partner of the word before it.
-        let lemmas: Vec<Option<&str>> = tokens.iter().map(|t| content_lemma(text, t)).collect();
+        let lemmas: Vec<Option<&str>> = tokens
+            .iter()
+            .zip(cues)
+            .map(|(t, c)| c.content.then(|| lemma(text, t)))
+            .collect();
         // Token ranges of the rule cues, sorted, to tell a sentence's
         // predicate that is a cue from one that is not.
         let mut cued: Vec<(usize, usize)> = comps
@@ -842,7 +864,7 @@ impl Scorer {
         self.with_word_cues(text, tokens, |cues| {
             let comps = self.compositions(text, tokens, cues, sentences);
             let mut named = Named::default();
-            self.visit_features(text, tokens, &comps, &mut named);
+            self.visit_features(text, tokens, cues, &comps, &mut named);
             named.into_sorted()
         })
     }
@@ -985,11 +1007,37 @@ impl Scorer {
         end: usize,
     ) -> Vec<Match> {
         let mut out = Vec::new();
+        self.matches_into(text, tokens, cues, start, end, &mut out);
+        out
+    }
+
+    /// [`Self::matches`] into `out` (cleared first).
+    fn matches_into(
+        &self,
+        text: &str,
+        tokens: &[RawToken],
+        cues: &[WordCues],
+        start: usize,
+        end: usize,
+        out: &mut Vec<Match>,
+    ) {
+        out.clear();
         let mut key = String::new();
         let mut i = start;
         while i < end {
             let mut found = None;
-            let word = cues[i];
+            let word = &cues[i];
+            // Most tokens start no entry: only a figure cue can start there.
+            if !word.starts_longer && word.surface.is_none() && word.base.is_none() {
+                match figure_cue(text, tokens, start, i) {
+                    Some(m) => {
+                        out.push(m);
+                        i = m.last;
+                    }
+                    None => i += 1,
+                }
+                continue;
+            }
             // No entry starts with a symbol or a digit (figures are handled
             // by `figure_cue`).
             let max_n = if word.symbol_or_numeral {
@@ -1024,16 +1072,21 @@ impl Scorer {
                 let surface_key = &text[run_start..last.norm.end];
                 let base = last.features[6];
                 let base_differs = base != "*" && base != &text[last.norm.range()];
-                if base_differs {
+                // The base form of the run: the last token's base after the
+                // others' surfaces (for one token, its base itself).
+                let base_key = if !base_differs {
+                    None
+                } else if n == 1 {
+                    Some(base)
+                } else {
                     key.clear();
                     key.push_str(&text[run_start..last.norm.start]);
                     key.push_str(base);
-                }
-                let forms: [Option<&str>; 2] =
-                    [Some(surface_key), base_differs.then_some(key.as_str())];
+                    Some(key.as_str())
+                };
                 // One token: the remembered answers for its two forms.
                 let known = [word.surface, word.base];
-                for (form, known) in forms.into_iter().zip(known) {
+                for (form, known) in [Some(surface_key), base_key].into_iter().zip(known) {
                     let Some(form) = form else { continue };
                     let cue = if n == 1 { known } else { self.lex.get(form) };
                     if let Some(cue) = cue
@@ -1058,7 +1111,6 @@ impl Scorer {
                 None => i += 1,
             }
         }
-        out
     }
 
     /// What the lexicon says about token `t` on its own.
@@ -1073,7 +1125,8 @@ impl Scorer {
                 ..WordCues::default()
             };
         }
-        let (word_features, pair_word) = match (&self.calibration, content_lemma(text, t)) {
+        let lemma = content_lemma(text, t);
+        let (word_features, pair_word) = match (&self.calibration, lemma) {
             (Some(cal), Some(lemma)) => {
                 let feature = |prefix: &str| {
                     let name = format!("{prefix}{lemma}");
@@ -1084,6 +1137,7 @@ impl Scorer {
             _ => ([None, None], None),
         };
         WordCues {
+            content: lemma.is_some(),
             word_features,
             pair_word,
             symbol_or_numeral: false,
@@ -1109,7 +1163,9 @@ impl Scorer {
         };
         let mut clause = 0;
         let mut factor = 1.0f32;
-        let mut hedges = vec![1.0f32];
+        // The strongest hedge of the current clause, applied to its weight
+        // when the clause ends.
+        let mut hedge = 1.0f32;
         // (desirability, last token, consumed)
         let mut item: Option<(f32, usize, bool)> = None;
         // The unconsumed item the current one followed (the topic of a
@@ -1220,14 +1276,15 @@ impl Scorer {
                     {
                         bare_items.push((last.saturating_sub(1), last, clause));
                     }
+                    comp.clause_weights[clause] *= hedge;
+                    hedge = 1.0;
                     clause += 1;
                     prior = None;
                     factor *= f;
                     comp.clause_weights.push(factor);
-                    hedges.push(1.0);
                     item = None;
                 }
-                Cue::Hedge(h) => hedges[clause] = hedges[clause].min(h),
+                Cue::Hedge(h) => hedge = hedge.min(h),
                 Cue::Degree(k) => degree = Some((k, m.last)),
                 Cue::Question => comp.question = true,
                 Cue::Flat => comp.flat = true,
@@ -1251,9 +1308,7 @@ impl Scorer {
                 clause,
             });
         }
-        for (w, h) in comp.clause_weights.iter_mut().zip(&hedges) {
-            *w *= h;
-        }
+        comp.clause_weights[clause] *= hedge;
         comp
     }
 
@@ -1398,7 +1453,7 @@ impl Scorer {
         map: &dyn Fn(Span) -> Span,
     ) -> Sentiment {
         let (p, pushes) = weigh(cal, cues, |sink| {
-            self.visit_features(text, tokens, comps, sink)
+            self.visit_features(text, tokens, cues, comps, sink)
         });
         calibrated_sentiment(p, evidence, pushes, source, tokens, map)
     }
