@@ -36,7 +36,7 @@ const BARE_UNDESIRABLE: f32 = -0.15;
 /// features. A dictionary word always gets the same answers, so a thread
 /// remembers them (see [`WORD_CUES`]) and a document looks each token up
 /// once.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct WordCues {
     /// A symbol or numeral: no entry starts with one.
     symbol_or_numeral: bool,
@@ -46,9 +46,33 @@ struct WordCues {
     /// A content word (see [`content_lemma`]).
     content: bool,
     /// The document model's `w:` and `w:¬` features of its base form.
-    word_features: [Option<u32>; 2],
+    /// ([`NO_FEATURE`] for none: a document holds one of these per token,
+    /// so they are kept small.)
+    word_features: [u32; 2],
     /// The number of its base form in the document model's pair features.
-    pair_word: Option<u32>,
+    pair_word: u32,
+}
+
+impl Default for WordCues {
+    /// No cue, no feature.
+    fn default() -> Self {
+        WordCues {
+            symbol_or_numeral: false,
+            surface: None,
+            base: None,
+            starts_longer: false,
+            content: false,
+            word_features: [NO_FEATURE; 2],
+            pair_word: NO_FEATURE,
+        }
+    }
+}
+
+/// No feature number in [`WordCues`].
+const NO_FEATURE: u32 = u32::MAX;
+
+fn feature_number(k: u32) -> Option<u32> {
+    (k != NO_FEATURE).then_some(k)
 }
 
 /// A thread's remembered [`WordCues`], for one lexicon and calibration
@@ -227,7 +251,7 @@ impl FeatureSink for Weigher<'_> {
     fn word(&mut self, i: usize, lemma: &str, negated: bool) {
         match self.cues.get(i) {
             Some(c) => {
-                if let Some(k) = c.word_features[usize::from(negated)] {
+                if let Some(k) = feature_number(c.word_features[usize::from(negated)]) {
                     self.add(k, 1.0, Some((i, i + 1)));
                 }
             }
@@ -241,7 +265,8 @@ impl FeatureSink for Weigher<'_> {
     fn pair(&mut self, i: usize, lemma: &str, j: usize, next: &str) {
         match (self.cues.get(i), self.cues.get(j)) {
             (Some(a), Some(b)) => {
-                if let (Some(a), Some(b)) = (a.pair_word, b.pair_word)
+                if let (Some(a), Some(b)) =
+                    (feature_number(a.pair_word), feature_number(b.pair_word))
                     && let Some(k) = self.cal.pair(a, b)
                 {
                     self.add(k, 1.0, None);
@@ -1132,9 +1157,12 @@ impl Scorer {
                     let name = format!("{prefix}{lemma}");
                     cal.feature(fx_hash(&name), &name)
                 };
-                ([feature("w:"), feature("w:¬")], cal.pair_word(lemma))
+                (
+                    [feature("w:"), feature("w:¬")].map(|k| k.unwrap_or(NO_FEATURE)),
+                    cal.pair_word(lemma).unwrap_or(NO_FEATURE),
+                )
             }
-            _ => ([None, None], None),
+            _ => ([NO_FEATURE; 2], NO_FEATURE),
         };
         WordCues {
             content: lemma.is_some(),
