@@ -252,9 +252,14 @@ pub(crate) fn from_codes(
         if end_token == 0 || ctx.tokens[end_token - 1].norm.end != name_end {
             continue;
         }
-        let known = g.company_by_ticker(&v.exchange, &v.symbol);
+        let key = g
+            .exchanges
+            .iter()
+            .find(|e| e.mic == v.mic)
+            .map_or(&*v.exchange, |e| e.key.as_str());
+        let known = g.company_by_ticker(key, &v.symbol);
         // An unlisted name is trusted before a Japanese code only.
-        if !matches!(&*v.exchange, "TSE" | "NSE" | "SAPSE" | "FSE") && known.is_none() {
+        if !matches!(&*v.mic, "XTKS" | "XNGO" | "XSAP" | "XFKA") && known.is_none() {
             continue;
         }
         // A listed company's name as written: its last token, and katakana

@@ -41,7 +41,10 @@ pub struct ModelFamily {
 /// One exchange.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exchange {
-    /// Canonical code (`TSE`).
+    /// Unique key in the gazetteer files (`TSE`, `NSE_INDIA`).
+    pub key: String,
+    /// Canonical code in entity output (`TSE`; `NSE` for both Nagoya and
+    /// India's National Stock Exchange, told apart by `mic`).
     pub code: String,
     /// ISO 10383 MIC (`XTKS`).
     pub mic: String,
@@ -202,11 +205,13 @@ impl Gazetteer {
         let mut exchange_prefixes = Vec::new();
         let mut exchange_suffixes = HashMap::new();
         for (line, cols) in data_rows(exchanges_tsv) {
-            let [code, mic, prefixes, suffixes] = cols.as_slice() else {
-                return Err(bad("exchanges.tsv", line, "expected 4 columns"));
+            let [key, mic, prefixes, suffixes, rest @ ..] = cols.as_slice() else {
+                return Err(bad("exchanges.tsv", line, "expected 4 or 5 columns"));
             };
+            let code = rest.first().filter(|c| !c.is_empty()).unwrap_or(key);
             let index = exchanges.len();
             exchanges.push(Exchange {
+                key: key.to_string(),
                 code: code.to_string(),
                 mic: mic.to_string(),
             });
@@ -399,7 +404,7 @@ mod tests {
             }
             for (exchange, _) in &c.tickers {
                 assert!(
-                    g.exchanges.iter().any(|e| &e.code == exchange),
+                    g.exchanges.iter().any(|e| &e.key == exchange),
                     "{}: {exchange}",
                     c.id
                 );

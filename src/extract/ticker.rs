@@ -29,8 +29,9 @@ fn run(b: &[u8], max: usize, f: impl Fn(&u8) -> bool) -> usize {
 }
 
 /// After an exchange prefix: `\s*[:：]\s*` then a symbol
-/// (`[0-9]{1,6}[A-Z]?` or `[A-Z][A-Z0-9]{0,5}(\.[A-Z])?`); the symbol's
-/// range in `rest`.
+/// (`[0-9]{1,6}[A-Z]?` or `[A-Z][A-Z0-9]{0,9}(\.[A-Z])?`, a whole word:
+/// Indian symbols run to ten letters, `NSE: BAJFINANCE`); the symbol's range
+/// in `rest`.
 fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
     let after_space = rest.trim_start();
     // 東証スタンダード・1407 separates with a middle dot.
@@ -46,7 +47,10 @@ fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
             digits + usize::from(b.get(digits).is_some_and(u8::is_ascii_uppercase))
         }
         c if c.is_ascii_uppercase() => {
-            let head = 1 + run(&b[1..], 5, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            let head = 1 + run(&b[1..], 9, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if b.get(head).is_some_and(u8::is_ascii_alphanumeric) {
+                return None;
+            }
             let class =
                 b.get(head) == Some(&b'.') && b.get(head + 1).is_some_and(u8::is_ascii_uppercase);
             head + if class { 2 } else { 0 }
@@ -58,7 +62,7 @@ fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
 
 /// `SYMBOL.SUFFIX` around the `.` at `dot` (`7203.T`, `9988.HK`, `VOD.L`,
 /// `285A.T`): the span and where the suffix starts, when the symbol is a whole
-/// word of `[0-9]{3,6}`, `[0-9]{3}[A-Z]` or `[A-Z]{2,5}` and the suffix is
+/// word of `[0-9]{3,6}`, `[0-9]{3}[A-Z]` or `[A-Z]{2,10}` and the suffix is
 /// one to three capitals ending the word.
 fn suffixed_at(text: &str, dot: usize) -> Option<(Span, usize)> {
     let b = text.as_bytes();
@@ -75,7 +79,7 @@ fn suffixed_at(text: &str, dot: usize) -> Option<(Span, usize)> {
     let n = symbol.len();
     let shaped = (symbol.iter().all(u8::is_ascii_digit) && (3..=6).contains(&n))
         || is_jp_code(symbol)
-        || (symbol.iter().all(u8::is_ascii_uppercase) && (2..=5).contains(&n));
+        || (symbol.iter().all(u8::is_ascii_uppercase) && (2..=10).contains(&n));
     let suffix = run(&b[dot + 1..], 3, u8::is_ascii_uppercase);
     let end = dot + 1 + suffix;
     if !shaped
@@ -112,6 +116,9 @@ const BLOOMBERG_CODES: &[(&str, &str)] = &[
     ("TT", "TWSE"),
     ("LN", "LSE"),
     ("SP", "SGX"),
+    ("AU", "ASX"),
+    ("CN", "TSX"),
+    ("IN", "NSE_INDIA"),
 ];
 
 /// `（9988 HK）` at `open_at`: a symbol, a space and a Bloomberg exchange
@@ -245,12 +252,23 @@ fn plausible(exchange: &str, symbol: &str) -> bool {
         "HKEX" => digits && (1..=5).contains(&n),
         "SSE" | "SZSE" | "KRX" => digits && n == 6,
         "TWSE" | "TPEX" => digits && (4..=6).contains(&n),
+        "TADAWUL" => digits && n == 4,
+        // Bursa Malaysia: four-digit stock codes or names (MAYBANK).
+        "BURSA" => {
+            (digits && n == 4) || (!digits && symbol.bytes().all(|b| b.is_ascii_uppercase()))
+        }
+        // Bombay: six-digit scrip codes or NSE-style names.
+        "BSE" => (digits && n == 6) || (!digits && symbol.bytes().all(|b| b.is_ascii_uppercase())),
         _ => {
+            // Names longer than six characters are Indian or Malaysian
+            // listings, and letters only (BAJFINANCE, not SCREEN9988).
+            let long_names = matches!(exchange, "NSE_INDIA" | "BSE" | "BURSA");
             !digits
                 && symbol
                     .bytes()
                     .next()
                     .is_some_and(|b| b.is_ascii_uppercase())
+                && (n <= 6 || long_names && symbol.bytes().all(|b| b.is_ascii_uppercase()))
         }
     }
 }
@@ -258,7 +276,7 @@ fn plausible(exchange: &str, symbol: &str) -> bool {
 fn ticker(g: &'static Gazetteer, exchange: usize, symbol: &str, span: Span) -> Found {
     let e = &g.exchanges[exchange];
     let company = g
-        .company_by_ticker(&e.code, symbol)
+        .company_by_ticker(&e.key, symbol)
         .map(|i| Cow::Borrowed(g.companies[i].id.as_str()));
     Found::found(
         span,
@@ -272,7 +290,7 @@ fn ticker(g: &'static Gazetteer, exchange: usize, symbol: &str, span: Span) -> F
 }
 
 fn exchange_by_code(g: &Gazetteer, code: &str) -> Option<usize> {
-    g.exchanges.iter().position(|e| e.code == code)
+    g.exchanges.iter().position(|e| e.key == code)
 }
 
 /// The company entity (in `found`) ending at `pos`, allowing a few
@@ -345,7 +363,7 @@ pub(crate) fn extract(
             continue;
         }
         let span = Span::new(start, end);
-        if !plausible(&g.exchanges[*exchange].code, symbol) || taken.overlaps(span) {
+        if !plausible(&g.exchanges[*exchange].key, symbol) || taken.overlaps(span) {
             continue;
         }
         taken.insert(span);
@@ -375,7 +393,7 @@ pub(crate) fn extract(
             continue;
         };
         let symbol = &text[span.start..dot];
-        if !plausible(&g.exchanges[exchange].code, symbol) || taken.overlaps(span) {
+        if !plausible(&g.exchanges[exchange].key, symbol) || taken.overlaps(span) {
             continue;
         }
         taken.insert(span);
@@ -437,7 +455,7 @@ pub(crate) fn extract(
         let exchange = g.exchange_prefixes[pattern].1;
         let span = Span::new(code_at, end);
         if after_company(text, companies, open_at)
-            && plausible(&g.exchanges[exchange].code, &text[code_at..code_end])
+            && plausible(&g.exchanges[exchange].key, &text[code_at..code_end])
             && !taken.overlaps(span)
         {
             taken.insert(span);
@@ -468,6 +486,14 @@ pub(crate) fn extract(
         let EntityValue::Company(CompanyValue { id: Some(id), .. }) = &companies[i].value else {
             continue;
         };
+        // An abbreviation the company goes by (タタ・コンサルタンシー・
+        // サービシズ（TCS）) is a name, even when it is also its symbol.
+        if companies
+            .binary_search_by(|f| f.span.start.cmp(&span.start))
+            .is_ok_and(|k| companies[k].span == span)
+        {
+            continue;
+        }
         let symbol = &text[span.range()];
         let listing = g.company(id).and_then(|c| {
             c.tickers
