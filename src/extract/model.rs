@@ -135,9 +135,12 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
             continue;
         }
         // A katakana name before ・ is a person's (クロード・モネ); after a
-        // figure, a unit.
+        // figure, a unit; before 座 or 流星群, the constellation (ジェミニ座).
         if !prefix_ascii
-            && (next == Some('・') || super::company::place_or_unit(text, start, prefix_end))
+            && (next == Some('・')
+                || next == Some('座')
+                || text[prefix_end..].starts_with("流星群")
+                || super::company::place_or_unit(text, start, prefix_end))
         {
             continue;
         }

@@ -215,6 +215,42 @@ fn unit_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
 /// Words after `未満` that make it a rounding note.
 const ROUNDING: &[&str] = &["切捨", "切り捨", "四捨五入", "切上", "切り上"];
 
+/// The 単位 note (of `unit_notes`, by where `単位` starts) right after a
+/// figure ending at `end`: blanks or an opening bracket between.
+fn note_after(
+    text: &str,
+    unit_notes: &[(usize, u32, &'static str)],
+    end: usize,
+) -> Option<(u32, &'static str)> {
+    let &(start, exp, code) = unit_notes.get(unit_notes.partition_point(|n| n.0 < end))?;
+    // (Something must separate them: 700単位 is not a table cell.)
+    let gap = text.get(end..start).filter(|g| !g.is_empty())?;
+    let gap = gap.trim_matches(|c: char| c == ' ' || c == '\t');
+    matches!(gap, "" | "(" | "（").then_some((exp, code))
+}
+
+/// The power of ten of a unit scale (`百万`) at `start..end`, when only one
+/// or two blanks separate it from the figure ending at `figure_end`
+/// (`△82　百万円`, a statement's table cell).
+fn spaced_scale(text: &str, figure_end: usize, start: usize, end: usize) -> Option<u32> {
+    let gap = text.get(figure_end..start)?;
+    if gap.is_empty()
+        || gap.chars().count() > 2
+        || !gap.chars().all(|c| matches!(c, ' ' | '\u{3000}'))
+    {
+        return None;
+    }
+    match &text[start..end] {
+        "千" => Some(3),
+        "万" => Some(4),
+        "百万" => Some(6),
+        "千万" => Some(7),
+        "億" => Some(8),
+        "十億" => Some(9),
+        _ => None,
+    }
+}
+
 /// Scale and currency of a rounding note (`百万円未満切捨て`) whose `未満`
 /// starts at `pos`.
 fn rounding_note(text: &str, pos: usize) -> Option<(u32, &'static str)> {
@@ -264,6 +300,9 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
     // 単位：百万円, and rounding notes, which state the unit too
     // (（百万円未満切捨て）), in text order.
     let mut notes: Vec<(usize, u32, &'static str)> = Vec::new();
+    // 単位 notes by where `単位` starts, for a figure written before its note
+    // on the same line (売上高　12,345　（単位：百万円）).
+    let mut unit_notes: Vec<(usize, u32, &'static str)> = Vec::new();
     for &(start, at, mark) in &ctx.names.marks {
         let note = match MARKS[mark] {
             "単位" => unit_note(text, at),
@@ -272,6 +311,9 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         };
         if let Some((exp, code)) = note {
             notes.push((at, exp, code));
+            if MARKS[mark] == "単位" {
+                unit_notes.push((start, exp, code));
+            }
         }
     }
 
@@ -373,6 +415,23 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             currency = Some(code);
             end = e;
             i += 1;
+        } else if let Some(&next) = numbers.get(i)
+            && !n.kanji_only
+            && let Some(exp) = spaced_scale(text, n.end, next.start, next.end)
+            && let Some((e, code)) = currency_after(text, next.end)
+        {
+            // 経常利益　△82　百万円: a table cell with its unit spaced off.
+            value = value.and_then(|v| v.shift(exp).map_err(|e| e.to_string()));
+            currency = Some(code);
+            end = e;
+            i += 1;
+        } else if let Some((exp, code)) = note_after(text, &unit_notes, n.end)
+            && (n.arabic || n.value.is_ok_and(|v| !v.is_zero()))
+            && !n.kanji_only
+        {
+            // 売上高　12,345　（単位：百万円）: the note right after the figure.
+            currency = Some(code);
+            value = value.and_then(|v| v.shift(exp).map_err(|e| e.to_string()));
         } else if let Some((at, exp, code)) = note {
             // A table cell under a 単位 note: the number alone on its line,
             // however much blank padding there is around it, or a bare figure
