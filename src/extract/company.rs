@@ -131,6 +131,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                 .next_back()
                 .is_some_and(is_ascii_word_char)
                 && !text[end..].chars().next().is_some_and(is_ascii_word_char)
+                && !product_name(text, start, end)
         } else {
             at_boundary(ctx, start)
                 && at_boundary(ctx, end)
@@ -161,6 +162,15 @@ fn ordinary_use(after: &str) -> bool {
     WORD_TAILS.iter().any(|t| after.starts_with(t))
         // シャープな値動き (an adjective), not シャープなど (and others).
         || after.starts_with('な') && !after[3..].starts_with('ど')
+}
+
+/// Whether an English name opens a quoted product name that goes on
+/// (「PlayStation 5 Pro」, 「Nintendo Switch 2」): the product, not its maker.
+fn product_name(text: &str, start: usize, end: usize) -> bool {
+    text[..start].ends_with('「')
+        && text[end..]
+            .strip_prefix(' ')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
 }
 
 /// A katakana character (including ー and ・).

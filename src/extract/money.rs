@@ -43,13 +43,31 @@ const CURRENCY_WORDS: &[(&str, &str)] = &[
     ("リンギ", "MYR"),
     ("ドン", "VND"),
     ("ルピア", "IDR"),
+    ("メキシコペソ", "MXN"),
+    ("フィリピンペソ", "PHP"),
+    ("チリペソ", "CLP"),
+    ("コロンビアペソ", "COP"),
+    ("アルゼンチンペソ", "ARS"),
     ("ペソ", "MXN"),
+    ("トルコリラ", "TRY"),
+    ("南アフリカランド", "ZAR"),
+    ("南アランド", "ZAR"),
+    ("スウェーデンクローナ", "SEK"),
+    ("ノルウェークローネ", "NOK"),
+    ("デンマーククローネ", "DKK"),
+    ("ズロチ", "PLN"),
+    ("サウジアラビアリヤル", "SAR"),
+    ("サウジリヤル", "SAR"),
+    ("UAEディルハム", "AED"),
+    ("ディルハム", "AED"),
+    ("シェケル", "ILS"),
 ];
 
 /// ISO codes written after a number (`500 USD`) or before it (`USD 500`).
 const ISO_CODES: &[&str] = &[
     "USD", "JPY", "EUR", "CNY", "RMB", "HKD", "GBP", "KRW", "TWD", "AUD", "CAD", "CHF", "INR",
-    "SGD", "NZD", "VND", "MYR", "THB", "IDR", "MXN", "BRL",
+    "SGD", "NZD", "VND", "MYR", "THB", "IDR", "MXN", "BRL", "PHP", "TRY", "ZAR", "SEK", "NOK",
+    "DKK", "PLN", "SAR", "AED", "ILS", "RUB", "CLP", "COP", "ARS",
 ];
 
 /// Currency symbols before a number, longest first.
@@ -454,7 +472,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if text[end..].starts_with("ショップ") {
             continue;
         }
-        if currency == "MXN" && text[..end].ends_with("ペソ") {
+        if currency == "MXN"
+            && text[..end].ends_with("ペソ")
+            && !text[..end].ends_with("メキシコペソ")
+        {
             currency = peso_of(text, start);
         }
         // A currency must not be followed by more kana/kanji of a word (円高 is fine: price move).
@@ -527,7 +548,11 @@ fn bare_figure_end(text: &str, end: usize) -> bool {
     text[end..].chars().next().is_none_or(|c| {
         matches!(
             c,
-            '、' | ','
+            // (当期純利益は▲4,321だった / で / と)
+            'だ' | 'で'
+                | 'と'
+                | '、'
+                | ','
                 | '，'
                 | '。'
                 | ' '

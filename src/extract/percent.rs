@@ -156,6 +156,32 @@ pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usiz
     None
 }
 
+/// Where the predicate a figure ending at `end` shares with others starts:
+/// after the figures listed after it (`それぞれ2.3%、1.8%下落`) or after the
+/// bracket it stands in (`2.4ドル（3.1%）安い`).
+fn shared_predicate(text: &str, end: usize) -> Option<usize> {
+    let rest = &text[end..];
+    if let Some(close) = [')', '）'].into_iter().find(|&c| rest.starts_with(c)) {
+        return Some(end + close.len_utf8());
+    }
+    let mut p = end;
+    for _ in 0..3 {
+        let rest = &text[p..];
+        let Some(item) = rest.strip_prefix('、') else {
+            break;
+        };
+        let digits = item
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        if digits == 0 || !item[digits..].starts_with('%') {
+            break;
+        }
+        p += '、'.len_utf8() + digits + 1;
+    }
+    (p > end).then_some(p)
+}
+
 /// Measures of a move named before the figure (`下落率は17.4%`,
 /// `下げ幅は累計で8%超`).
 const MOVE_MEASURES: &[(&str, Direction)] = &[
@@ -403,6 +429,7 @@ pub(crate) fn extract(
         };
         let baseline = baseline_before(text, start);
         let direction = direction_after(text, end)
+            .or_else(|| direction_after(text, shared_predicate(text, end)?))
             .map(|(d, _)| d)
             .or_else(|| direction_before(text, start))
             // A signed figure against a baseline is a change that way.
