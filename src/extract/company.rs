@@ -25,6 +25,7 @@ pub(crate) enum LegalMark {
 pub(crate) const LEGAL_MARKS: &[(&str, LegalMark)] = &[
     ("株式会社", LegalMark::Form),
     ("ホールディングス", LegalMark::Form),
+    ("ホールディング", LegalMark::Form),
     ("HD", LegalMark::Form),
     ("(株)", LegalMark::Form),
     ("（株）", LegalMark::Form),
@@ -379,9 +380,17 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
         }
         let t = &tokens[i];
         let surface = &text[t.norm.range()];
-        // A legal form starts a token and ends one (合同｜会社); グループ ends its token.
+        // A legal form starts a token and ends one (合同｜会社); グループ ends its token,
+        // and so does a katakana form ending an unknown katakana word
+        // (コチ・ホールディング, which IPADIC keeps whole).
         let last = tokens[i..].partition_point(|k| k.norm.end <= m_end) + i;
-        let form_end = if group {
+        let head = &text[t.norm.start..m_start];
+        let inside_unknown = !group
+            && t.unknown
+            && t.norm.end == m_end
+            && head.trim_end_matches('・').chars().count() >= 2
+            && head.chars().all(is_katakana);
+        let form_end = if group || inside_unknown {
             if t.norm.end != m_end {
                 continue;
             }
@@ -415,7 +424,7 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
                 .any(|k| k.unknown || k.features[1] == "固有名詞");
             (first < i && (named || surface != "グループ"))
                 .then(|| Span::new(tokens[first].norm.start, end))
-        } else if first < i {
+        } else if first < i || inside_unknown {
             Some(Span::new(tokens[first].norm.start, end))
         } else if LEGAL_PREFIXES
             .iter()
