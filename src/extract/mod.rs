@@ -430,21 +430,41 @@ fn output_order(f: &Found) -> (usize, u8, usize) {
 }
 
 /// The entities of all `lists` in [`output_order`], ties kept in list order.
-/// Entities are large, so they are moved into one list once, and an
-/// out-of-order list is put in order by sorting small keys and then
-/// swapping each entity into its place (not by a sort that moves entities
-/// many times).
+/// Each list is put in order first (most already are), then the lists are
+/// merged, moving each (large) entity once.
 fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
-    let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-    for mut list in lists {
-        all.append(&mut list);
+    let total = lists.iter().map(Vec::len).sum();
+    let mut heads = lists.map(|mut list| {
+        sort_in_order(&mut list);
+        list.into_iter()
+    });
+    let mut out = Vec::with_capacity(total);
+    loop {
+        // The first list whose head comes first (strictly: ties keep list order).
+        let mut first: Option<(usize, (usize, u8, usize))> = None;
+        for (i, head) in heads.iter().enumerate() {
+            if let Some(f) = head.as_slice().first() {
+                let key = output_order(f);
+                if first.is_none_or(|(_, best)| key < best) {
+                    first = Some((i, key));
+                }
+            }
+        }
+        let Some((i, _)) = first else { break };
+        out.extend(heads[i].next());
     }
-    if all.is_sorted_by_key(output_order) {
-        return all;
+    out
+}
+
+/// Sorts `list` stably into [`output_order`]. Entities are large, so small
+/// keys are sorted and each entity is then swapped into its place once,
+/// rather than moved many times by a sort of the entities themselves.
+fn sort_in_order(list: &mut [Found]) {
+    if list.is_sorted_by_key(output_order) {
+        return;
     }
-    // order[k]: the entity that goes to position k (ties by position, so
-    // list order).
-    let mut keyed: Vec<((usize, u8, usize), usize)> = all
+    // order[k]: the entity that goes to position k (ties by position).
+    let mut keyed: Vec<((usize, u8, usize), usize)> = list
         .iter()
         .enumerate()
         .map(|(i, f)| (output_order(f), i))
@@ -460,11 +480,10 @@ fn merge_in_order<const N: usize>(lists: [Vec<Found>; N]) -> Vec<Found> {
             if from == start {
                 break;
             }
-            all.swap(k, from);
+            list.swap(k, from);
             k = from;
         }
     }
-    all
 }
 
 /// Notation marks the extractors anchor on, found in the same walk of the

@@ -6,9 +6,14 @@
 #[derive(Debug)]
 pub(crate) struct WordIndex {
     words: Vec<&'static str>,
-    /// `(character, indices of the words with it, in list order)`, sorted
-    /// by character.
-    groups: Vec<(char, Vec<usize>)>,
+    /// The characters words are grouped by, sorted (searched as a compact
+    /// array: extractors test every figure's neighbours).
+    keys: Vec<char>,
+    /// Indices of the words with `keys[k]`, in list order.
+    groups: Vec<Vec<usize>>,
+    /// Bit `c % 64` set for every key `c`: most characters tested are no
+    /// key, and this rules them out without a search.
+    mask: u64,
 }
 
 impl WordIndex {
@@ -22,7 +27,16 @@ impl WordIndex {
             }
         }
         groups.sort_by_key(|(c, _)| *c);
-        WordIndex { words, groups }
+        let mask = groups
+            .iter()
+            .fold(0u64, |m, (c, _)| m | 1 << (*c as u32 % 64));
+        let (keys, groups) = groups.into_iter().unzip();
+        WordIndex {
+            words,
+            keys,
+            groups,
+            mask,
+        }
     }
 
     /// An index for prefix tests ([`WordIndex::prefixes_of`]).
@@ -36,8 +50,9 @@ impl WordIndex {
     }
 
     fn group(&self, c: Option<char>) -> &[usize] {
-        c.and_then(|c| self.groups.binary_search_by_key(&c, |(k, _)| *k).ok())
-            .map_or(&[], |g| &self.groups[g].1)
+        c.filter(|&c| self.mask & 1 << (c as u32 % 64) != 0)
+            .and_then(|c| self.keys.binary_search(&c).ok())
+            .map_or(&[], |g| &self.groups[g])
     }
 
     /// Indices (in list order) of the words `s` starts with; the index must
