@@ -727,7 +727,7 @@ impl Scorer {
                     b += 1;
                 }
                 next = a;
-                self.matches_into(text, tokens, cues, a, b, &mut matches);
+                self.matches(text, tokens, cues, a, b, &mut matches);
                 self.compose(tokens, &matches, None)
             })
             .collect()
@@ -1022,22 +1022,8 @@ impl Scorer {
     }
 
     /// Lexicon hits over `tokens[start..end]`, longest first, from the
-    /// tokens' answers `cues`.
+    /// tokens' answers `cues`, into `out` (cleared first).
     fn matches(
-        &self,
-        text: &str,
-        tokens: &[RawToken],
-        cues: &[WordCues],
-        start: usize,
-        end: usize,
-    ) -> Vec<Match> {
-        let mut out = Vec::new();
-        self.matches_into(text, tokens, cues, start, end, &mut out);
-        out
-    }
-
-    /// [`Self::matches`] into `out` (cleared first).
-    fn matches_into(
         &self,
         text: &str,
         tokens: &[RawToken],
@@ -1556,8 +1542,11 @@ impl Scorer {
                     .copied()
                     .unwrap_or(Span::new(0, text.len()));
                 let (a, b) = Self::token_range(tokens, sentence);
-                let matches =
-                    cache[k].get_or_insert_with(|| self.matches(text, tokens, cues, a, b));
+                let matches = cache[k].get_or_insert_with(|| {
+                    let mut found = Vec::new();
+                    self.matches(text, tokens, cues, a, b, &mut found);
+                    found
+                });
                 let mut reading = self.read_target(text, tokens, (a, b), matches, target);
                 // The first target starting after this one, in the sentence.
                 reading.next_target = starts
