@@ -475,7 +475,9 @@ fn write_model(
             "# ja-finnews: calibration weights for document sentiment (multinomial logistic regression).\n\
              # Columns: feature<TAB>w_positive<TAB>w_negative<TAB>w_neutral. Features: `bias`, the rule\n\
              # scorer's composition (rule_sum, rule_squash, pos_mass, neg_mass, first_sum, last_sum, flat,\n\
-             # question, contrast, hedge, sentences), `c+:`/`c-:` rule cues by sign and base form, and\n\
+             # question, contrast, hedge, sentences; mixed = the smaller of the two masses, abs_sum,\n\
+             # pos_sentences / neg_sentences = how many sentences the rules score clearly either way),\n\
+             # `c+:`/`c-:` rule cues by sign and base form, and\n\
              # `w:` content-word base forms and `b:` pairs of neighbouring ones, and for a sentence whose\n\
              # predicate is not a rule cue, `f:` that predicate (last content word but a light verb), `e:`\n\
              # again for the last sentence, `x:` the words after it to the sentence end (`¬` negated).\n\

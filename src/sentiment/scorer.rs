@@ -797,6 +797,18 @@ impl Scorer {
             ("contrast", flag(contrast)),
             ("hedge", flag(hedge)),
             ("sentences", (comps.len() as f32).ln_1p()),
+            // Interactions a linear layer cannot form from the masses: cues
+            // both ways (often the survey's "unchanged"), and how clearly.
+            ("mixed", pos.min(neg).min(2.0)),
+            ("abs_sum", doc.abs().min(4.0)),
+            (
+                "pos_sentences",
+                (comps.iter().filter(|c| c.sum() > 0.3).count() as f32).ln_1p(),
+            ),
+            (
+                "neg_sentences",
+                (comps.iter().filter(|c| c.sum() < -0.3).count() as f32).ln_1p(),
+            ),
         ] {
             sink.feature(name, value, None);
         }
