@@ -124,7 +124,18 @@ fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
 pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
     for &(start, end, alias_index) in &ctx.names.companies {
-        let (company_index, alias) = &g.company_aliases[alias_index];
+        let (company_index, alias, in_context) = &g.company_aliases[alias_index];
+        // (Or listed right after another company: 韓国のネイバーとカカオ.)
+        let listed = || {
+            out.last().is_some_and(|prev: &Found| {
+                ["と", "、", "や"]
+                    .iter()
+                    .any(|c| prev.span.end + c.len() == start && text[..start].ends_with(c))
+            })
+        };
+        if *in_context && !named_in_context(text, start, end) && !listed() {
+            continue;
+        }
         let ascii = alias.is_ascii();
         let ok = if ascii {
             !text[..start]
@@ -163,6 +174,62 @@ fn ordinary_use(after: &str) -> bool {
     WORD_TAILS.iter().any(|t| after.starts_with(t))
         // シャープな値動き (an adjective), not シャープなど (and others).
         || after.starts_with('な') && !after[3..].starts_with('ど')
+}
+
+/// Countries and regions written before a company (韓国のカカオ, 米スラック).
+const PLACES: &[&str] = &[
+    "米国",
+    "米",
+    "英国",
+    "英",
+    "独",
+    "仏",
+    "中国",
+    "中",
+    "韓国",
+    "韓",
+    "台湾",
+    "台",
+    "香港",
+    "インド",
+    "印",
+    "豪州",
+    "豪",
+    "カナダ",
+    "加",
+    "シンガポール",
+    "ベトナム",
+    "タイ",
+    "インドネシア",
+    "マレーシア",
+    "フィリピン",
+    "欧州",
+    "ドイツ",
+    "フランス",
+    "イギリス",
+    "スペイン",
+    "イタリア",
+    "オランダ",
+    "スイス",
+    "ブラジル",
+    "メキシコ",
+    "日本",
+    "国内",
+];
+
+/// Whether a company name that is also an ordinary word (カカオ, シー) is
+/// used as a company here: after a country (韓国のカカオ, 米スラック), or
+/// before its code or English name in brackets (シー（Sea）, カバー（5253）)
+/// or 社.
+fn named_in_context(text: &str, start: usize, end: usize) -> bool {
+    let head = &text[..start];
+    let head = head.strip_suffix('の').unwrap_or(head);
+    let after = &text[end..];
+    PLACES.iter().any(|p| head.ends_with(p))
+        || after.starts_with('社')
+        || after
+            .strip_prefix(['（', '('])
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
 }
 
 /// Whether an English name opens a quoted product name that goes on

@@ -151,8 +151,10 @@ fn leftmost_longest(hits: &mut Vec<(usize, usize, usize)>) {
 #[derive(Debug)]
 pub struct Gazetteer {
     pub(crate) companies: Vec<Company>,
-    /// Company aliases: pattern i → (company index, alias as listed).
-    pub(crate) company_aliases: Vec<(usize, String)>,
+    /// Company aliases: pattern i → (company index, alias as listed,
+    /// whether it is a word that names the company only in context; see
+    /// [`crate::extract`]'s company rules).
+    pub(crate) company_aliases: Vec<(usize, String, bool)>,
     pub(crate) families: Vec<ModelFamily>,
     /// Model prefixes: pattern i → family index.
     pub(crate) model_prefixes: Vec<usize>,
@@ -249,8 +251,14 @@ impl Gazetteer {
                 listing.push((exchange.to_string(), symbol.to_string()));
             }
             for alias in aliases.split('|') {
+                // `~カカオ`: an ordinary word that names the company only in
+                // context (韓国のカカオ, カカオ（035720）).
+                let (alias, in_context) = match alias.strip_prefix('~') {
+                    Some(word) => (word, true),
+                    None => (alias, false),
+                };
                 if alias.chars().count() >= 2 {
-                    company_aliases.push((index, alias.to_string()));
+                    company_aliases.push((index, alias.to_string(), in_context));
                 }
             }
             by_id.insert(id.to_string(), index);
@@ -290,7 +298,7 @@ impl Gazetteer {
         let lists = [
             company_aliases
                 .iter()
-                .map(|(_, a)| fold(a))
+                .map(|(_, a, _)| fold(a))
                 .collect::<Vec<_>>(),
             prefixes,
             exchange_prefixes.iter().map(|(p, _)| p.clone()).collect(),
