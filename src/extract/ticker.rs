@@ -244,6 +244,7 @@ fn labelled_code(text: &str, at: usize) -> Option<(Span, usize)> {
 /// Whether `symbol` has the shape of a listing on `exchange`.
 fn plausible(exchange: &str, symbol: &str) -> bool {
     let digits = symbol.bytes().all(|b| b.is_ascii_digit());
+    let letters = symbol.bytes().all(|b| b.is_ascii_uppercase());
     let n = symbol.len();
     match exchange {
         "TSE" | "NSE" | "SAPSE" | "FSE" => {
@@ -253,22 +254,20 @@ fn plausible(exchange: &str, symbol: &str) -> bool {
         "SSE" | "SZSE" | "KRX" => digits && n == 6,
         "TWSE" | "TPEX" => digits && (4..=6).contains(&n),
         "TADAWUL" => digits && n == 4,
-        // Bursa Malaysia: four-digit stock codes or names (MAYBANK).
-        "BURSA" => {
-            (digits && n == 4) || (!digits && symbol.bytes().all(|b| b.is_ascii_uppercase()))
-        }
+        // Bursa Malaysia: four-digit stock codes or names (MAYBANK);
         // Bombay: six-digit scrip codes or NSE-style names.
-        "BSE" => (digits && n == 6) || (!digits && symbol.bytes().all(|b| b.is_ascii_uppercase())),
+        "BURSA" => (digits && n == 4) || letters,
+        "BSE" => (digits && n == 6) || letters,
+        // India's NSE lists names of up to ten letters (BAJFINANCE).
+        "NSE_INDIA" => letters,
+        // Elsewhere, up to six characters led by a capital (not SCREEN9988).
         _ => {
-            // Names longer than six characters are Indian or Malaysian
-            // listings, and letters only (BAJFINANCE, not SCREEN9988).
-            let long_names = matches!(exchange, "NSE_INDIA" | "BSE" | "BURSA");
             !digits
+                && n <= 6
                 && symbol
                     .bytes()
                     .next()
                     .is_some_and(|b| b.is_ascii_uppercase())
-                && (n <= 6 || long_names && symbol.bytes().all(|b| b.is_ascii_uppercase()))
         }
     }
 }

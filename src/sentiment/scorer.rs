@@ -162,6 +162,17 @@ fn squash(s: f32) -> f32 {
     (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
 }
 
+/// The name of the `w:` feature of a content word (`w:¬` when negated);
+/// features numbered ahead of time ([`WordCues`]) must use the same names.
+fn word_feature_name(lemma: &str, negated: bool) -> String {
+    format!("{}{lemma}", if negated { "w:¬" } else { "w:" })
+}
+
+/// The name of the `b:` feature of two neighbouring content words.
+fn pair_feature_name(lemma: &str, next: &str) -> String {
+    format!("b:{lemma} {next}")
+}
+
 /// Receives the features of the calibration layers.
 trait FeatureSink {
     /// A feature by name, its value, and the token range it stands for.
@@ -169,14 +180,13 @@ trait FeatureSink {
 
     /// `w:` (`w:¬` when negated) and the base form `lemma` of token `i`.
     fn word(&mut self, i: usize, lemma: &str, negated: bool) {
-        let prefix = if negated { "w:¬" } else { "w:" };
-        self.feature(&format!("{prefix}{lemma}"), 1.0, Some((i, i + 1)));
+        self.feature(&word_feature_name(lemma, negated), 1.0, Some((i, i + 1)));
     }
 
     /// `b:` and the base forms of neighbouring content words `i` and `j`.
     fn pair(&mut self, i: usize, lemma: &str, j: usize, next: &str) {
         let _ = (i, j);
-        self.feature(&format!("b:{lemma} {next}"), 1.0, None);
+        self.feature(&pair_feature_name(lemma, next), 1.0, None);
     }
 }
 
@@ -255,10 +265,7 @@ impl FeatureSink for Weigher<'_> {
                     self.add(k, 1.0, Some((i, i + 1)));
                 }
             }
-            None => {
-                let prefix = if negated { "w:¬" } else { "w:" };
-                self.feature(&format!("{prefix}{lemma}"), 1.0, Some((i, i + 1)));
-            }
+            None => self.feature(&word_feature_name(lemma, negated), 1.0, Some((i, i + 1))),
         }
     }
 
@@ -272,7 +279,7 @@ impl FeatureSink for Weigher<'_> {
                     self.add(k, 1.0, None);
                 }
             }
-            _ => self.feature(&format!("b:{lemma} {next}"), 1.0, None),
+            _ => self.feature(&pair_feature_name(lemma, next), 1.0, None),
         }
     }
 }
@@ -1151,12 +1158,12 @@ impl Scorer {
         let lemma = content_lemma(text, t);
         let (word_features, pair_word) = match (&self.calibration, lemma) {
             (Some(cal), Some(lemma)) => {
-                let feature = |prefix: &str| {
-                    let name = format!("{prefix}{lemma}");
-                    cal.feature(fx_hash(&name), &name)
+                let feature = |negated: bool| {
+                    let name = word_feature_name(lemma, negated);
+                    cal.feature(fx_hash(&name), &name).unwrap_or(NO_FEATURE)
                 };
                 (
-                    [feature("w:"), feature("w:¬")].map(|k| k.unwrap_or(NO_FEATURE)),
+                    [feature(false), feature(true)],
                     cal.pair_word(lemma).unwrap_or(NO_FEATURE),
                 )
             }
