@@ -92,9 +92,6 @@ impl Hasher for PrehashedHasher {
     }
 }
 
-/// A set of [`fx_hash`] values.
-pub(crate) type HashSet64 = std::collections::HashSet<u64, BuildHasherDefault<PrehashedHasher>>;
-
 /// A map keyed by [`fx_hash`] values.
 pub(crate) type HashMap64<V> =
     std::collections::HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;

@@ -48,7 +48,9 @@ pub struct Lexicon {
     pub(crate) max_bytes: usize,
     /// Hashes of every proper prefix of every entry, so a multi-token lookup
     /// stops as soon as no entry can start with the tokens so far.
-    prefixes: crate::hash::HashSet64,
+    /// For each proper prefix of an entry (by hash), the [`char_bit`]s of
+    /// the characters that continue it in some entry.
+    continuations: crate::hash::HashMap64<u32>,
     /// Unique per parsed lexicon, so caches of its answers (see
     /// `scorer::WordCues`) can tell lexicons apart.
     id: u64,
@@ -160,8 +162,10 @@ impl Lexicon {
         }
         lex.max_bytes = lex.cues.keys().map(String::len).max().unwrap_or(0);
         for key in lex.cues.keys() {
-            for (i, _) in key.char_indices().skip(1) {
-                lex.prefixes.insert(crate::hash::fx_hash(&key[..i]));
+            for (i, c) in key.char_indices().skip(1) {
+                *lex.continuations
+                    .entry(crate::hash::fx_hash(&key[..i]))
+                    .or_default() |= char_bit(c);
             }
         }
         Ok(lex)
@@ -171,9 +175,15 @@ impl Lexicon {
         self.cues.entry(surface.to_string()).or_insert(cue);
     }
 
-    /// Whether some entry is longer than `prefix` and starts with it.
-    pub fn is_prefix(&self, prefix: &str) -> bool {
-        self.prefixes.contains(&crate::hash::fx_hash(prefix))
+    /// The [`char_bit`]s of the characters that follow `prefix` in the
+    /// entries longer than it that start with it (0 when there are none).
+    /// A text that continues `prefix` with a character whose bit is not set
+    /// starts no entry there.
+    pub fn continuations(&self, prefix: &str) -> u32 {
+        self.continuations
+            .get(&crate::hash::fx_hash(prefix))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// This lexicon's unique id.
@@ -197,6 +207,12 @@ impl Lexicon {
     }
 }
 
+/// One of 32 bits for a character, for [`Lexicon::continuations`] (distinct
+/// characters may share a bit: a set bit means "maybe").
+pub fn char_bit(c: char) -> u32 {
+    1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 27)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +227,9 @@ mod tests {
         assert_eq!(lex.get("歯止め"), Some(Cue::Stop));
         assert_eq!(lex.get("ない"), Some(Cue::Negation));
         assert!(matches!(lex.get("好調"), Some(Cue::Polar(w)) if w > 0.0));
+        // 赤字 goes on to 赤字幅 (and more); no entry goes on from 赤字額.
+        assert_ne!(lex.continuations("赤字") & char_bit('幅'), 0);
+        assert_eq!(lex.continuations("赤字額"), 0);
+        assert_eq!(lex.continuations("前年同期比"), 0);
     }
 }

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::calibration::{CLASSES, Calibration, softmax};
-use super::lexicon::{Cue, Lexicon};
+use super::lexicon::{Cue, Lexicon, char_bit};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
 use crate::extract::{EntityValue, Found};
@@ -38,13 +38,18 @@ const BARE_UNDESIRABLE: f32 = -0.15;
 /// once.
 #[derive(Debug, Clone, Copy)]
 struct WordCues {
-    /// A symbol or numeral: no entry starts with one.
-    symbol_or_numeral: bool,
+    /// What kind of word it is, as flags (a document holds one of these
+    /// per token, so they are kept small).
+    kind: WordKind,
     surface: Option<Cue>,
     base: Option<Cue>,
-    starts_longer: bool,
-    /// A content word (see [`content_lemma`]).
-    content: bool,
+    /// The [`char_bit`]s of the characters that continue its surface in
+    /// longer entries (0: no longer entry starts with it).
+    continuations: u32,
+    /// The [`char_bit`]s of the first characters of its surface and base
+    /// form: a run of tokens grows by this one only if an entry continues
+    /// the run with one of them.
+    lead: u32,
     /// The document model's `w:` and `w:¬` features of its base form.
     /// ([`NO_FEATURE`] for none: a document holds one of these per token,
     /// so they are kept small.)
@@ -53,15 +58,43 @@ struct WordCues {
     pair_word: u32,
 }
 
+/// Flags of a [`WordCues`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct WordKind(u8);
+
+impl WordKind {
+    /// A symbol or numeral: no entry starts with one.
+    const SYMBOL_OR_NUMERAL: WordKind = WordKind(1);
+    /// A content word (see [`content_lemma`]).
+    const CONTENT: WordKind = WordKind(1 << 1);
+    /// A content word that is a light verb (する, ある, なる, いる): never a
+    /// sentence's predicate feature.
+    const LIGHT_VERB: WordKind = WordKind(1 << 2);
+    /// A negating auxiliary (see [`is_negation`]).
+    const NEGATION: WordKind = WordKind(1 << 3);
+    /// A full stop (`。`): the end of a sentence's predicate.
+    const FULL_STOP: WordKind = WordKind(1 << 4);
+
+    fn with(self, flag: WordKind, on: bool) -> WordKind {
+        if on { WordKind(self.0 | flag.0) } else { self }
+    }
+}
+
+impl WordCues {
+    fn is(&self, flag: WordKind) -> bool {
+        self.kind.0 & flag.0 != 0
+    }
+}
+
 impl Default for WordCues {
     /// No cue, no feature.
     fn default() -> Self {
         WordCues {
-            symbol_or_numeral: false,
+            kind: WordKind::default(),
             surface: None,
             base: None,
-            starts_longer: false,
-            content: false,
+            continuations: 0,
+            lead: 0,
             word_features: [NO_FEATURE; 2],
             pair_word: NO_FEATURE,
         }
@@ -178,15 +211,29 @@ trait FeatureSink {
     /// A feature by name, its value, and the token range it stands for.
     fn feature(&mut self, name: &str, value: f32, at: Option<(usize, usize)>);
 
-    /// `w:` (`w:¬` when negated) and the base form `lemma` of token `i`.
-    fn word(&mut self, i: usize, lemma: &str, negated: bool) {
-        self.feature(&word_feature_name(lemma, negated), 1.0, Some((i, i + 1)));
+    /// `w:` (`w:¬` when negated) and the base form of token `i`.
+    fn word(&mut self, words: Lemmas<'_>, i: usize, negated: bool) {
+        let name = word_feature_name(words.get(i), negated);
+        self.feature(&name, 1.0, Some((i, i + 1)));
     }
 
     /// `b:` and the base forms of neighbouring content words `i` and `j`.
-    fn pair(&mut self, i: usize, lemma: &str, j: usize, next: &str) {
-        let _ = (i, j);
-        self.feature(&pair_feature_name(lemma, next), 1.0, None);
+    fn pair(&mut self, words: Lemmas<'_>, i: usize, j: usize) {
+        self.feature(&pair_feature_name(words.get(i), words.get(j)), 1.0, None);
+    }
+}
+
+/// The base forms of a document's tokens, read only when a feature goes by
+/// name (a sink that numbers features from [`WordCues`] never reads them).
+#[derive(Clone, Copy)]
+struct Lemmas<'t> {
+    text: &'t str,
+    tokens: &'t [RawToken],
+}
+
+impl<'t> Lemmas<'t> {
+    fn get(self, i: usize) -> &'t str {
+        lemma(self.text, &self.tokens[i])
     }
 }
 
@@ -258,18 +305,21 @@ impl FeatureSink for Weigher<'_> {
         }
     }
 
-    fn word(&mut self, i: usize, lemma: &str, negated: bool) {
+    fn word(&mut self, words: Lemmas<'_>, i: usize, negated: bool) {
         match self.cues.get(i) {
             Some(c) => {
                 if let Some(k) = feature_number(c.word_features[usize::from(negated)]) {
                     self.add(k, 1.0, Some((i, i + 1)));
                 }
             }
-            None => self.feature(&word_feature_name(lemma, negated), 1.0, Some((i, i + 1))),
+            None => {
+                let name = word_feature_name(words.get(i), negated);
+                self.feature(&name, 1.0, Some((i, i + 1)))
+            }
         }
     }
 
-    fn pair(&mut self, i: usize, lemma: &str, j: usize, next: &str) {
+    fn pair(&mut self, words: Lemmas<'_>, i: usize, j: usize) {
         match (self.cues.get(i), self.cues.get(j)) {
             (Some(a), Some(b)) => {
                 if let (Some(a), Some(b)) =
@@ -279,7 +329,7 @@ impl FeatureSink for Weigher<'_> {
                     self.add(k, 1.0, None);
                 }
             }
-            _ => self.feature(&pair_feature_name(lemma, next), 1.0, None),
+            _ => self.feature(&pair_feature_name(words.get(i), words.get(j)), 1.0, None),
         }
     }
 }
@@ -311,7 +361,7 @@ struct TargetReading {
 fn weigh(
     cal: &Calibration,
     cues: &[WordCues],
-    visit: impl FnOnce(&mut dyn FeatureSink),
+    visit: impl FnOnce(&mut Weigher),
 ) -> ([f32; 3], Vec<(f32, usize, usize)>) {
     let mut weigher = Weigher::new(cal, cues);
     visit(&mut weigher);
@@ -756,7 +806,7 @@ impl Scorer {
         tokens: &[RawToken],
         cues: &[WordCues],
         comps: &[Composition],
-        sink: &mut dyn FeatureSink,
+        sink: &mut impl FeatureSink,
     ) {
         let mut key = String::new();
         let (mut pos, mut neg, mut doc, mut factor) = (0.0f32, 0.0f32, 0.0f32, 1.0f32);
@@ -819,13 +869,7 @@ impl Scorer {
         ] {
             sink.feature(name, value, None);
         }
-        // Base forms once per token: each is read for its own feature and as
-        // the partner of the word before it.
-        let lemmas: Vec<Option<&str>> = tokens
-            .iter()
-            .zip(cues)
-            .map(|(t, c)| c.content.then(|| lemma(text, t)))
-            .collect();
+        let words = Lemmas { text, tokens };
         // Token ranges of the rule cues, sorted, to tell a sentence's
         // predicate that is a cue from one that is not.
         let mut cued: Vec<(usize, usize)> = comps
@@ -835,29 +879,32 @@ impl Scorer {
             .collect();
         cued.sort_unstable();
         // The last content word of the sentence so far that is not a light
-        // verb (する, ある, なる, いる): (token, base form, negated).
-        let mut predicate: Option<(usize, &str, bool)> = None;
-        for (i, lemma) in lemmas.iter().enumerate() {
-            if let Some(lemma) = *lemma {
+        // verb: (token, negated). (The tokens' answers say what each is, so
+        // the loop reads the answers alone, not the tokens' features.)
+        let mut predicate: Option<(usize, bool)> = None;
+        for (i, word) in cues.iter().enumerate() {
+            if word.is(WordKind::CONTENT) {
                 // A negated word is a different feature (伸びない ≠ 伸びる).
-                let negated = tokens[i + 1..].iter().take(3).any(is_negation);
-                sink.word(i, lemma, negated);
-                // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
-                if let Some((j, next)) = lemmas[i + 1..]
+                let negated = cues[i + 1..]
                     .iter()
                     .take(3)
-                    .enumerate()
-                    .find_map(|(k, l)| l.map(|l| (i + 1 + k, l)))
+                    .any(|c| c.is(WordKind::NEGATION));
+                sink.word(words, i, negated);
+                // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
+                if let Some(k) = cues[i + 1..]
+                    .iter()
+                    .take(3)
+                    .position(|c| c.is(WordKind::CONTENT))
                 {
-                    sink.pair(i, lemma, j, next);
+                    sink.pair(words, i, i + 1 + k);
                 }
-                if !matches!(lemma, "する" | "ある" | "なる" | "いる") {
-                    predicate = Some((i, lemma, negated));
+                if !word.is(WordKind::LIGHT_VERB) {
+                    predicate = Some((i, negated));
                 }
             }
-            let end = i + 1 == tokens.len();
-            if (end || tokens[i].features[1] == "句点")
-                && let Some((j, lemma, negated)) = predicate.take()
+            let end = i + 1 == cues.len();
+            if (end || word.is(WordKind::FULL_STOP))
+                && let Some((j, negated)) = predicate.take()
             {
                 // A predicate the rules read as a cue is theirs to weigh
                 // (the survey would teach that 増えていない means
@@ -871,7 +918,8 @@ impl Scorer {
                 {
                     continue;
                 }
-                let neg_tail = tokens[j + 1..=i].iter().any(is_negation);
+                let neg_tail = cues[j + 1..=i].iter().any(|c| c.is(WordKind::NEGATION));
+                let lemma = words.get(j);
                 for (family, on) in [("f", true), ("e", end)] {
                     if on {
                         key.clear();
@@ -881,7 +929,7 @@ impl Scorer {
                         sink.feature(&key, 1.0, None);
                     }
                 }
-                let stop = if tokens[i].features[1] == "句点" {
+                let stop = if word.is(WordKind::FULL_STOP) {
                     tokens[i].norm.start
                 } else {
                     tokens[i].norm.end
@@ -1058,7 +1106,7 @@ impl Scorer {
             let mut found = None;
             let word = &cues[i];
             // Most tokens start no entry: only a figure cue can start there.
-            if !word.starts_longer && word.surface.is_none() && word.base.is_none() {
+            if word.continuations == 0 && word.surface.is_none() && word.base.is_none() {
                 match figure_cue(text, tokens, start, i) {
                     Some(m) => {
                         out.push(m);
@@ -1070,24 +1118,28 @@ impl Scorer {
             }
             // No entry starts with a symbol or a digit (figures are handled
             // by `figure_cue`).
-            let max_n = if word.symbol_or_numeral {
+            let max_n = if word.is(WordKind::SYMBOL_OR_NUMERAL) {
                 0
             } else {
                 4.min(end - i)
             };
-            // Grow the token run while some entry can still start with it
-            // (tokens must be contiguous; the run is then a slice of text).
+            // Grow the token run while some entry can still start with it and
+            // go on with the next token's first character (tokens must be
+            // contiguous; the run is then a slice of text).
             let mut n_max = 0;
             while n_max < max_n {
                 let next = i + n_max;
                 if n_max > 0
                     && (tokens[next].norm.start != tokens[next - 1].norm.end
-                        || !(if n_max == 1 {
-                            word.starts_longer
-                        } else {
-                            self.lex
-                                .is_prefix(&text[tokens[i].norm.start..tokens[next - 1].norm.end])
-                        }))
+                        || cues[next].lead
+                            & if n_max == 1 {
+                                word.continuations
+                            } else {
+                                self.lex.continuations(
+                                    &text[tokens[i].norm.start..tokens[next - 1].norm.end],
+                                )
+                            }
+                            == 0)
                 {
                     break;
                 }
@@ -1147,11 +1199,14 @@ impl Scorer {
     fn word_cues(&self, text: &str, t: &RawToken) -> WordCues {
         let surface = &text[t.norm.range()];
         let [pos, p1, .., base, _, _] = *t.features;
+        let first_bit = |s: &str| s.chars().next().map_or(0, char_bit);
+        let lead = first_bit(surface) | if base == "*" { 0 } else { first_bit(base) };
         // No entry starts with a symbol or a numeral, and neither is a
         // content word.
         if pos == "記号" || p1 == "数" {
             return WordCues {
-                symbol_or_numeral: true,
+                kind: WordKind::SYMBOL_OR_NUMERAL.with(WordKind::FULL_STOP, p1 == "句点"),
+                lead,
                 ..WordCues::default()
             };
         }
@@ -1170,15 +1225,21 @@ impl Scorer {
             _ => ([NO_FEATURE; 2], NO_FEATURE),
         };
         WordCues {
-            content: lemma.is_some(),
+            kind: WordKind::default()
+                .with(WordKind::CONTENT, lemma.is_some())
+                .with(
+                    WordKind::LIGHT_VERB,
+                    lemma.is_some_and(|l| matches!(l, "する" | "ある" | "なる" | "いる")),
+                )
+                .with(WordKind::NEGATION, is_negation(t)),
             word_features,
             pair_word,
-            symbol_or_numeral: false,
             surface: self.lex.get(surface),
             base: (base != "*" && base != surface)
                 .then(|| self.lex.get(base))
                 .flatten(),
-            starts_longer: self.lex.is_prefix(surface),
+            continuations: self.lex.continuations(surface),
+            lead,
         }
     }
 
@@ -1710,7 +1771,7 @@ impl Scorer {
         tokens: &[RawToken],
         (a, b): (usize, usize),
         r: &TargetReading,
-        sink: &mut dyn FeatureSink,
+        sink: &mut impl FeatureSink,
     ) {
         let sign = |x: f32| match label_with(x, TARGET_BAND) {
             Label::Positive => "+",
