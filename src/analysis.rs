@@ -16,14 +16,25 @@ use crate::tokenize::{DictionarySource, RawToken, Token, Tokenizer, to_tokens};
 
 /// One sentence: where it is and how it reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Sentence {
+pub struct Sentence<'a> {
     /// Byte span into the original input.
     #[serde(flatten)]
     pub span: Span,
     /// Character span into the original input.
     pub char_span: Span,
     /// The sentence's sentiment.
-    pub sentiment: Sentiment,
+    pub sentiment: Sentiment<'a>,
+}
+
+impl Sentence<'_> {
+    /// A copy that owns all its text.
+    pub fn into_owned(self) -> Sentence<'static> {
+        Sentence {
+            span: self.span,
+            char_span: self.char_span,
+            sentiment: self.sentiment.into_owned(),
+        }
+    }
 }
 
 /// Everything the pipeline found in one document. Text fields borrow the
@@ -34,11 +45,11 @@ pub struct Analysis<'a> {
     /// Tokens, in order.
     pub tokens: Vec<Token<'a>>,
     /// Sentences, in order.
-    pub sentences: Vec<Sentence>,
+    pub sentences: Vec<Sentence<'a>>,
     /// Entities, ordered by start offset.
     pub entities: Vec<Entity<'a>>,
     /// Document, sentence-independent and per-company sentiment.
-    pub sentiment: SentimentReport,
+    pub sentiment: SentimentReport<'a>,
 }
 
 impl Analysis<'_> {
@@ -46,9 +57,13 @@ impl Analysis<'_> {
     pub fn into_owned(self) -> Analysis<'static> {
         Analysis {
             tokens: self.tokens.into_iter().map(Token::into_owned).collect(),
-            sentences: self.sentences,
+            sentences: self
+                .sentences
+                .into_iter()
+                .map(Sentence::into_owned)
+                .collect(),
             entities: self.entities.into_iter().map(Entity::into_owned).collect(),
-            sentiment: self.sentiment,
+            sentiment: self.sentiment.into_owned(),
         }
     }
 }
@@ -164,7 +179,7 @@ impl Analyzer {
     /// # Errors
     /// [`ErrorKind::Input`] when `target` is out of bounds or not on
     /// character boundaries.
-    pub fn sentiment_toward(&self, text: &str, target: Span) -> Result<Sentiment> {
+    pub fn sentiment_toward<'t>(&self, text: &'t str, target: Span) -> Result<Sentiment<'t>> {
         let mut all = self.sentiment_toward_all(text, &[target])?;
         Ok(all.pop().unwrap_or_default())
     }
@@ -175,7 +190,11 @@ impl Analyzer {
     /// # Errors
     /// [`ErrorKind::Input`] when any target is out of bounds or not on
     /// character boundaries.
-    pub fn sentiment_toward_all(&self, text: &str, targets: &[Span]) -> Result<Vec<Sentiment>> {
+    pub fn sentiment_toward_all<'t>(
+        &self,
+        text: &'t str,
+        targets: &[Span],
+    ) -> Result<Vec<Sentiment<'t>>> {
         self.with_targets(text, targets, |normalized, raw, sentences, norm_targets| {
             self.scorer.toward_all(
                 text,

@@ -113,7 +113,7 @@ fn targets_take_the_clause_around_them() {
         Label::Negative
     );
     // The sentiment toward the first occurrence of `target` in `text`.
-    let toward = |text: &str, target: &str| {
+    let toward = |text: &'static str, target: &str| {
         let s = text.find(target).unwrap();
         a.sentiment_toward(text, Span::new(s, s + target.len()))
             .unwrap()

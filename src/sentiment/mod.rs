@@ -33,11 +33,12 @@ pub enum Label {
     Neutral,
 }
 
-/// One cue that moved a score.
+/// One cue that moved a score. Its text borrows the analysed input (`'a`);
+/// [`Evidence::into_owned`] gives a `'static` copy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// The cue's text in the original input.
-    pub text: String,
+pub struct Evidence<'a> {
+    /// The cue's text in the original input: `&input[span.range()]`.
+    pub text: Cow<'a, str>,
     /// Byte span into the original input.
     #[serde(flatten)]
     pub span: Span,
@@ -49,16 +50,44 @@ pub struct Evidence {
     pub rule: Cow<'static, str>,
 }
 
+impl Evidence<'_> {
+    /// A copy that owns its text.
+    pub fn into_owned(self) -> Evidence<'static> {
+        Evidence {
+            text: Cow::Owned(self.text.into_owned()),
+            span: self.span,
+            weight: self.weight,
+            negated: self.negated,
+            rule: self.rule,
+        }
+    }
+}
+
 /// A score in [-1, 1], its label and the evidence for it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Sentiment {
+pub struct Sentiment<'a> {
     /// Score in [-1, 1].
     pub score: f64,
     /// Label.
     pub label: Label,
     /// The cues behind the score.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<Evidence<'a>>,
+}
+
+impl Sentiment<'_> {
+    /// A copy whose evidence owns its text.
+    pub fn into_owned(self) -> Sentiment<'static> {
+        Sentiment {
+            score: self.score,
+            label: self.label,
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(Evidence::into_owned)
+                .collect(),
+        }
+    }
 }
 
 /// Sentiment toward one company over a document.
@@ -74,15 +103,25 @@ pub struct CompanySentiment {
 
 /// Document-level results.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SentimentReport {
+pub struct SentimentReport<'a> {
     /// The whole document.
-    pub document: Sentiment,
+    pub document: Sentiment<'a>,
     /// Each company mentioned.
     pub companies: Vec<CompanySentiment>,
 }
 
+impl SentimentReport<'_> {
+    /// A copy whose evidence owns its text.
+    pub fn into_owned(self) -> SentimentReport<'static> {
+        SentimentReport {
+            document: self.document.into_owned(),
+            companies: self.companies,
+        }
+    }
+}
+
 /// Sentence sentiments plus the document report.
-pub(crate) struct Scored {
-    pub sentences: Vec<Sentiment>,
-    pub report: SentimentReport,
+pub(crate) struct Scored<'a> {
+    pub sentences: Vec<Sentiment<'a>>,
+    pub report: SentimentReport<'a>,
 }

@@ -382,14 +382,14 @@ fn weigh(
 /// `p(positive) − p(negative)`, with the rule evidence and the three
 /// lexical features (`(margin, first token, last token)`) that pushed
 /// hardest toward it.
-fn calibrated_sentiment(
+fn calibrated_sentiment<'s>(
     p: [f32; 3],
-    mut evidence: Vec<Evidence>,
+    mut evidence: Vec<Evidence<'s>>,
     mut pushes: Vec<(f32, usize, usize)>,
-    source: &str,
+    source: &'s str,
     tokens: &[RawToken],
     map: &dyn Fn(Span) -> Span,
-) -> Sentiment {
+) -> Sentiment<'s> {
     let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(2);
     let label = match CLASSES[best] {
         "positive" => Label::Positive,
@@ -410,7 +410,7 @@ fn calibrated_sentiment(
             tokens[last - 1].norm.end,
         ));
         evidence.push(Evidence {
-            text: source.get(span.range()).unwrap_or("").to_string(),
+            text: Cow::Borrowed(source.get(span.range()).unwrap_or("")),
             span,
             weight: round3(if label == Label::Negative {
                 -margin
@@ -451,7 +451,7 @@ fn label_with(score: f32, band: f32) -> Label {
     }
 }
 
-fn sentiment(score: f32, evidence: Vec<Evidence>) -> Sentiment {
+fn sentiment<'s>(score: f32, evidence: Vec<Evidence<'s>>) -> Sentiment<'s> {
     // Round for stable output; the label is decided before rounding.
     let label = label(score);
     Sentiment {
@@ -878,6 +878,9 @@ impl Scorer {
             .map(|c| (c.first, c.last.max(c.first + 1)))
             .collect();
         cued.sort_unstable();
+        // How many cues start at or before the current predicate (predicates
+        // come in text order).
+        let mut cued_before = 0;
         // The last content word of the sentence so far that is not a light
         // verb: (token, negated). (The tokens' answers say what each is, so
         // the loop reads the answers alone, not the tokens' features.)
@@ -909,8 +912,10 @@ impl Scorer {
                 // A predicate the rules read as a cue is theirs to weigh
                 // (the survey would teach that 増えていない means
                 // "unchanged"; in news it is bad).
-                let k = cued.partition_point(|r| r.0 <= j);
-                if cued[..k]
+                while cued.get(cued_before).is_some_and(|r| r.0 <= j) {
+                    cued_before += 1;
+                }
+                if cued[..cued_before]
                     .iter()
                     .rev()
                     .take_while(|r| r.0 + 16 > j)
@@ -1406,13 +1411,13 @@ impl Scorer {
         comp
     }
 
-    fn evidence(
+    fn evidence<'s>(
         &self,
-        source: &str,
+        source: &'s str,
         tokens: &[RawToken],
         comp: &Composition,
         map: &dyn Fn(Span) -> Span,
-    ) -> Vec<Evidence> {
+    ) -> Vec<Evidence<'s>> {
         comp.contributions
             .iter()
             .filter(|c| c.first < c.last && c.last <= tokens.len())
@@ -1420,7 +1425,7 @@ impl Scorer {
                 let norm = Span::new(tokens[c.first].norm.start, tokens[c.last - 1].norm.end);
                 let span = map(norm);
                 Evidence {
-                    text: source.get(span.range()).unwrap_or("").to_string(),
+                    text: Cow::Borrowed(source.get(span.range()).unwrap_or("")),
                     span,
                     weight: round3(c.weight * comp.clause_weights[c.clause]),
                     negated: c.negated,
@@ -1437,15 +1442,15 @@ impl Scorer {
         (a, b.max(a))
     }
 
-    pub(crate) fn score(
+    pub(crate) fn score<'s>(
         &self,
-        source: &str,
+        source: &'s str,
         text: &str,
         tokens: &[RawToken],
         sentences: &[Span],
         entities: &[Found],
         map: &dyn Fn(Span) -> Span,
-    ) -> Scored {
+    ) -> Scored<'s> {
         self.with_word_cues(text, tokens, |cues| {
             self.score_with(source, text, tokens, cues, sentences, entities, map)
         })
@@ -1453,16 +1458,16 @@ impl Scorer {
 
     /// [`Self::score`] with the tokens' answers.
     #[allow(clippy::too_many_arguments)]
-    fn score_with(
+    fn score_with<'s>(
         &self,
-        source: &str,
+        source: &'s str,
         text: &str,
         tokens: &[RawToken],
         cues: &[WordCues],
         sentences: &[Span],
         entities: &[Found],
         map: &dyn Fn(Span) -> Span,
-    ) -> Scored {
+    ) -> Scored<'s> {
         let comps = self.compositions(text, tokens, cues, sentences);
         let mut out = Vec::with_capacity(sentences.len());
         let mut sums = Vec::with_capacity(sentences.len());
@@ -1535,17 +1540,17 @@ impl Scorer {
     /// probable class, score `p(positive) − p(negative)`, and the rule
     /// evidence plus the lexical features that pushed toward the label.
     #[allow(clippy::too_many_arguments)]
-    fn calibrated(
+    fn calibrated<'s>(
         &self,
         cal: &Calibration,
-        source: &str,
+        source: &'s str,
         text: &str,
         tokens: &[RawToken],
         cues: &[WordCues],
         comps: &[Composition],
-        evidence: Vec<Evidence>,
+        evidence: Vec<Evidence<'s>>,
         map: &dyn Fn(Span) -> Span,
-    ) -> Sentiment {
+    ) -> Sentiment<'s> {
         let (p, pushes) = weigh(cal, cues, |sink| {
             self.visit_features(text, tokens, cues, comps, sink)
         });
@@ -1641,15 +1646,15 @@ impl Scorer {
     }
 
     /// Sentiment toward each target.
-    pub(crate) fn toward_all(
+    pub(crate) fn toward_all<'s>(
         &self,
-        source: &str,
+        source: &'s str,
         text: &str,
         tokens: &[RawToken],
         sentences: &[Span],
         targets: &[Span],
         map: &dyn Fn(Span) -> Span,
-    ) -> Vec<Sentiment> {
+    ) -> Vec<Sentiment<'s>> {
         self.for_targets(text, tokens, sentences, targets, |range, reading| {
             let evidence = self.evidence(source, tokens, &reading.single, map);
             // As for documents, the calibration layer weighs what the rules
