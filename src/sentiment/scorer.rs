@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use smallvec::{SmallVec, smallvec};
+
 use super::calibration::{CLASSES, Calibration, softmax};
 use super::lexicon::{Cue, Lexicon, char_bit};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
@@ -74,6 +76,8 @@ impl WordKind {
     const NEGATION: WordKind = WordKind(1 << 3);
     /// A full stop (`。`): the end of a sentence's predicate.
     const FULL_STOP: WordKind = WordKind(1 << 4);
+    /// A word a figure cue can start with (see [`figure_cue`]).
+    const FIGURE_LEAD: WordKind = WordKind(1 << 5);
 
     fn with(self, flag: WordKind, on: bool) -> WordKind {
         if on { WordKind(self.0 | flag.0) } else { self }
@@ -161,10 +165,10 @@ struct Contribution {
 /// The composed cues of one token range.
 #[derive(Debug, Default)]
 struct Composition {
-    contributions: Vec<Contribution>,
+    contributions: SmallVec<[Contribution; 4]>,
     /// Weight of each clause (product of contrast factors before it, times
     /// its hedges).
-    clause_weights: Vec<f32>,
+    clause_weights: SmallVec<[f32; 4]>,
     question: bool,
     flat: bool,
     /// Whether the range opens with a contrast (`ただ、…`).
@@ -474,18 +478,17 @@ pub(crate) struct Scorer {
 /// statements).
 #[inline]
 fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
-    // Every figure cue starts with `(`, `%`, or a character led by 0xE2
-    // (`▲`, `△`) or 0xEF (`（`, `％`): one byte rules out most tokens.
-    let span = tokens[i].norm;
-    if span.is_empty()
-        || !matches!(
-            text.as_bytes().get(span.start),
-            Some(b'(' | b'%' | 0xE2 | 0xEF)
-        )
-    {
+    if !may_lead_figure(&text[tokens[i].norm.range()]) {
         return None;
     }
     figure_cue_at(text, tokens, start, i)
+}
+
+/// Whether a figure cue can start with this token: every one starts with
+/// `(`, `%`, or a character led by 0xE2 (`▲`, `△`) or 0xEF (`（`, `％`), so
+/// one byte rules out most tokens.
+fn may_lead_figure(surface: &str) -> bool {
+    matches!(surface.as_bytes().first(), Some(b'(' | b'%' | 0xE2 | 0xEF))
 }
 
 /// [`figure_cue`] once the first byte allows one.
@@ -1112,7 +1115,11 @@ impl Scorer {
             let word = &cues[i];
             // Most tokens start no entry: only a figure cue can start there.
             if word.continuations == 0 && word.surface.is_none() && word.base.is_none() {
-                match figure_cue(text, tokens, start, i) {
+                if !word.is(WordKind::FIGURE_LEAD) {
+                    i += 1;
+                    continue;
+                }
+                match figure_cue_at(text, tokens, start, i) {
                     Some(m) => {
                         out.push(m);
                         i = m.last;
@@ -1210,7 +1217,9 @@ impl Scorer {
         // content word.
         if pos == "記号" || p1 == "数" {
             return WordCues {
-                kind: WordKind::SYMBOL_OR_NUMERAL.with(WordKind::FULL_STOP, p1 == "句点"),
+                kind: WordKind::SYMBOL_OR_NUMERAL
+                    .with(WordKind::FULL_STOP, p1 == "句点")
+                    .with(WordKind::FIGURE_LEAD, may_lead_figure(surface)),
                 lead,
                 ..WordCues::default()
             };
@@ -1236,7 +1245,8 @@ impl Scorer {
                     WordKind::LIGHT_VERB,
                     lemma.is_some_and(|l| matches!(l, "する" | "ある" | "なる" | "いる")),
                 )
-                .with(WordKind::NEGATION, is_negation(t)),
+                .with(WordKind::NEGATION, is_negation(t))
+                .with(WordKind::FIGURE_LEAD, may_lead_figure(surface)),
             word_features,
             pair_word,
             surface: self.lex.get(surface),
@@ -1257,7 +1267,7 @@ impl Scorer {
         target: Option<(usize, usize, f32)>,
     ) -> Composition {
         let mut comp = Composition {
-            clause_weights: vec![1.0],
+            clause_weights: smallvec![1.0],
             ..Composition::default()
         };
         let mut clause = 0;
@@ -1744,7 +1754,7 @@ impl Scorer {
         };
         let single = Composition {
             contributions: match chosen {
-                Some(c) => vec![c],
+                Some(c) => smallvec![c],
                 None => comp.contributions.clone(),
             },
             clause_weights: comp.clause_weights.clone(),
