@@ -118,13 +118,27 @@ fn feature_number(k: u32) -> Option<u32> {
 #[derive(Default)]
 struct WordCache {
     models: (u64, u64),
+    memo: Memo,
+    document: Vec<WordCues>,
+}
+
+/// Remembered [`WordCues`].
+#[derive(Default)]
+struct Memo {
+    /// Dictionary words, direct-mapped by key (a slot holds the last word
+    /// whose key maps there; key 0 marks an empty slot). Text repeats its
+    /// words, so most tokens are answered here, without a hash table probe.
+    recent: Vec<(usize, WordCues)>,
+    /// Every dictionary word met.
     words: FxHashMap<usize, WordCues>,
     /// Unknown words (Latin names, figures, new katakana words), whose
     /// answers depend on their surface too: by the surface's hash, confirmed
     /// by the surface and the unknown-word class.
     unknown: HashMap64<(Box<str>, usize, WordCues)>,
-    document: Vec<WordCues>,
 }
+
+/// log2 of the number of [`Memo::recent`] slots.
+const RECENT_BITS: u32 = 12;
 
 thread_local! {
     /// [`WordCues`] by [`RawToken::word_key`].
@@ -1029,18 +1043,9 @@ impl Scorer {
                     ..WordCache::default()
                 };
             }
-            let WordCache {
-                words,
-                unknown,
-                document,
-                ..
-            } = &mut *cache;
+            let WordCache { memo, document, .. } = &mut *cache;
             document.clear();
-            document.extend(
-                tokens
-                    .iter()
-                    .map(|t| self.remembered(text, t, words, unknown)),
-            );
+            document.extend(tokens.iter().map(|t| self.remembered(text, t, memo)));
             let result = f(document);
             if document.capacity() > MAX_POOLED_CUES {
                 *document = Vec::new();
@@ -1051,10 +1056,10 @@ impl Scorer {
             Ok(Some(result)) => result,
             // (The thread's cache is in use or gone: answer afresh.)
             _ => {
-                let (mut words, mut unknown) = Default::default();
+                let mut memo = Memo::default();
                 let document: Vec<WordCues> = tokens
                     .iter()
-                    .map(|t| self.remembered(text, t, &mut words, &mut unknown))
+                    .map(|t| self.remembered(text, t, &mut memo))
                     .collect();
                 f(&document)
             }
@@ -1066,10 +1071,10 @@ impl Scorer {
         &self,
         text: &str,
         t: &RawToken,
-        words: &mut FxHashMap<usize, WordCues>,
-        unknown: &mut HashMap64<(Box<str>, usize, WordCues)>,
+        memo: &mut Memo,
     ) -> WordCues {
         let Some(key) = t.word_key() else {
+            let unknown = &mut memo.unknown;
             let surface = &text[t.norm.range()];
             let class = std::ptr::from_ref(t.features) as usize;
             let hash = fx_hash(surface);
@@ -1086,13 +1091,25 @@ impl Scorer {
             }
             return w;
         };
-        if let Some(w) = words.get(&key) {
-            return *w;
+        if memo.recent.is_empty() {
+            memo.recent = vec![(0, WordCues::default()); 1 << RECENT_BITS];
         }
-        let w = self.word_cues(text, t);
-        if words.len() < MAX_CACHED_WORDS {
-            words.insert(key, w);
+        let slot = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS);
+        let recent = &mut memo.recent[slot as usize];
+        if recent.0 == key {
+            return recent.1;
         }
+        let w = match memo.words.get(&key) {
+            Some(w) => *w,
+            None => {
+                let w = self.word_cues(text, t);
+                if memo.words.len() < MAX_CACHED_WORDS {
+                    memo.words.insert(key, w);
+                }
+                w
+            }
+        };
+        *recent = (key, w);
         w
     }
 
@@ -1190,7 +1207,7 @@ impl Scorer {
                             first: i,
                             last: i + n,
                             cue,
-                            price: PRICE_MOVES.contains(&form),
+                            price: matches!(cue, Cue::Move(_)) && PRICE_MOVES.contains(&form),
                         });
                         break 'len;
                     }
