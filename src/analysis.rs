@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{Entity, ExtractorSet, Extractors};
 use crate::normalize::Normalized;
 use crate::sentence::split_sentences;
-use crate::sentiment::{Scorer, Sentiment, SentimentReport};
+use crate::sentiment::{Scored, Scorer, Sentiment, SentimentReport};
 use crate::span::{CharCounter, Span};
 use crate::tokenize::{DictionarySource, RawToken, Token, Tokenizer, to_tokens};
 
@@ -77,6 +77,8 @@ pub struct Analyzer {
     tokenizer: Tokenizer,
     extractors: Extractors,
     scorer: Scorer,
+    /// Whether sentiment is scored (off only to measure the other stages).
+    sentiment: bool,
 }
 
 /// Configures an [`Analyzer`]; see [`Analyzer::builder`].
@@ -86,6 +88,7 @@ pub struct AnalyzerBuilder {
     user_dictionaries: Vec<PathBuf>,
     extractors: Option<ExtractorSet>,
     rules_only: bool,
+    skip_sentiment: bool,
 }
 
 impl AnalyzerBuilder {
@@ -119,6 +122,15 @@ impl AnalyzerBuilder {
         self
     }
 
+    /// Leave sentiment out: every sentence and the document then read as the
+    /// neutral default with no evidence. For measuring what the other stages
+    /// cost (the pipeline bench); not a way to use the crate.
+    #[doc(hidden)]
+    pub fn skip_sentiment(mut self) -> Self {
+        self.skip_sentiment = true;
+        self
+    }
+
     /// Loads (or reuses) the dictionaries and builds the analyzer.
     ///
     /// # Errors
@@ -136,6 +148,7 @@ impl AnalyzerBuilder {
             tokenizer,
             extractors,
             scorer,
+            sentiment: !self.skip_sentiment,
         })
     }
 }
@@ -266,9 +279,15 @@ impl Analyzer {
         self.tokenizer.with_tokens(text, |raw| {
             let sentence_spans = split_sentences(text);
             let entities = self.extractors.extract(text, raw);
-            let report = self
-                .scorer
-                .score(source, text, raw, &sentence_spans, &entities, &map);
+            let report = if self.sentiment {
+                self.scorer
+                    .score(source, text, raw, &sentence_spans, &entities, &map)
+            } else {
+                Scored {
+                    sentences: vec![Sentiment::default(); sentence_spans.len()],
+                    report: SentimentReport::default(),
+                }
+            };
 
             let mut chars = CharCounter::new(source);
             let sentences = sentence_spans

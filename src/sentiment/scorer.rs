@@ -1066,13 +1066,8 @@ impl Scorer {
         }
     }
 
-    /// [`Self::word_cues`], remembered in `words` for dictionary words.
-    fn remembered(
-        &self,
-        text: &str,
-        t: &RawToken,
-        memo: &mut Memo,
-    ) -> WordCues {
+    /// [`Self::word_cues`], remembered in `memo`.
+    fn remembered(&self, text: &str, t: &RawToken, memo: &mut Memo) -> WordCues {
         let Some(key) = t.word_key() else {
             let unknown = &mut memo.unknown;
             let surface = &text[t.norm.range()];
