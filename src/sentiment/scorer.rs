@@ -112,15 +112,18 @@ fn feature_number(k: u32) -> Option<u32> {
     (k != NO_FEATURE).then_some(k)
 }
 
-/// A thread's remembered [`WordCues`], for one lexicon and calibration
-/// model (by id; a thread switching models starts afresh), and its buffer
-/// for one document's.
+/// A thread's remembered [`WordCues`] for one lexicon and calibration model
+/// (by id), and its buffer for one document's.
 #[derive(Default)]
 struct WordCache {
     models: (u64, u64),
     memo: Memo,
     document: Vec<WordCues>,
 }
+
+/// A thread keeps the caches of this many models (a process may score with
+/// the rules alone and with the calibration layer, on the same threads).
+const MAX_CACHED_MODELS: usize = 4;
 
 /// Remembered [`WordCues`].
 #[derive(Default)]
@@ -141,8 +144,9 @@ struct Memo {
 const RECENT_BITS: u32 = 12;
 
 thread_local! {
-    /// [`WordCues`] by [`RawToken::word_key`].
-    static WORD_CUES: RefCell<WordCache> = RefCell::new(WordCache::default());
+    /// [`WordCues`] by [`RawToken::word_key`], per model, the most recently
+    /// used last.
+    static WORD_CUES: RefCell<Vec<WordCache>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A thread remembers the answers for at most this many words.
@@ -1036,14 +1040,24 @@ impl Scorer {
             self.calibration.as_ref().map_or(0, |c| c.id()),
         );
         let pooled = WORD_CUES.try_with(|cell| {
-            let mut cache = cell.try_borrow_mut().ok()?;
-            if cache.models != models {
-                *cache = WordCache {
-                    models,
-                    ..WordCache::default()
-                };
+            let mut caches = cell.try_borrow_mut().ok()?;
+            match caches.iter().position(|c| c.models == models) {
+                Some(i) if i + 1 == caches.len() => {}
+                Some(i) => {
+                    let cache = caches.remove(i);
+                    caches.push(cache);
+                }
+                None => {
+                    if caches.len() == MAX_CACHED_MODELS {
+                        caches.remove(0);
+                    }
+                    caches.push(WordCache {
+                        models,
+                        ..WordCache::default()
+                    });
+                }
             }
-            let WordCache { memo, document, .. } = &mut *cache;
+            let WordCache { memo, document, .. } = caches.last_mut()?;
             document.clear();
             document.extend(tokens.iter().map(|t| self.remembered(text, t, memo)));
             let result = f(document);
