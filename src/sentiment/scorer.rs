@@ -304,6 +304,7 @@ impl<'c> Weigher<'c> {
         }
     }
 
+    #[inline]
     fn add(&mut self, k: u32, value: f32, at: Option<(usize, usize)>) {
         let (slot, bit) = (k as usize / 64, 1u64 << (k % 64));
         if self.seen[slot] & bit != 0 {
@@ -327,6 +328,7 @@ impl FeatureSink for Weigher<'_> {
         }
     }
 
+    #[inline]
     fn word(&mut self, words: Lemmas<'_>, i: usize, negated: bool) {
         match self.cues.get(i) {
             Some(c) => {
@@ -341,6 +343,7 @@ impl FeatureSink for Weigher<'_> {
         }
     }
 
+    #[inline]
     fn pair(&mut self, words: Lemmas<'_>, i: usize, j: usize) {
         match (self.cues.get(i), self.cues.get(j)) {
             (Some(a), Some(b)) => {
