@@ -1083,34 +1083,33 @@ impl Scorer {
         }
     }
 
-    /// [`Self::word_cues`], remembered in `memo`.
+    /// [`Self::word_cues`], remembered in `memo`. A dictionary word met a
+    /// moment ago is answered inline from [`Memo::recent`]; the rest take
+    /// the out-of-line paths.
+    #[inline]
     fn remembered(&self, text: &str, t: &RawToken, memo: &mut Memo) -> WordCues {
-        let Some(key) = t.word_key() else {
-            let unknown = &mut memo.unknown;
-            let surface = &text[t.norm.range()];
-            let class = std::ptr::from_ref(t.features) as usize;
-            let hash = fx_hash(surface);
-            if let Some((s, c, w)) = unknown.get(&hash) {
-                if **s == *surface && *c == class {
-                    return *w;
+        match t.word_key() {
+            Some(key) => {
+                let slot = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS);
+                match memo.recent.get(slot as usize) {
+                    Some(&(k, w)) if k == key => w,
+                    _ => self.remembered_word(text, t, key, slot as usize, memo),
                 }
-                // (Another word with the same hash: answer afresh.)
-                return self.word_cues(text, t);
             }
-            let w = self.word_cues(text, t);
-            if unknown.len() < MAX_CACHED_WORDS {
-                unknown.insert(hash, (surface.into(), class, w));
-            }
-            return w;
-        };
-        if memo.recent.is_empty() {
-            memo.recent = vec![(0, WordCues::default()); 1 << RECENT_BITS];
+            None => self.remembered_unknown(text, t, memo),
         }
-        let slot = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS);
-        let recent = &mut memo.recent[slot as usize];
-        if recent.0 == key {
-            return recent.1;
-        }
+    }
+
+    /// [`Self::remembered`] for a dictionary word not in its recent slot.
+    #[inline(never)]
+    fn remembered_word(
+        &self,
+        text: &str,
+        t: &RawToken,
+        key: usize,
+        slot: usize,
+        memo: &mut Memo,
+    ) -> WordCues {
         let w = match memo.words.get(&key) {
             Some(w) => *w,
             None => {
@@ -1121,7 +1120,30 @@ impl Scorer {
                 w
             }
         };
-        *recent = (key, w);
+        if memo.recent.is_empty() {
+            memo.recent = vec![(0, WordCues::default()); 1 << RECENT_BITS];
+        }
+        memo.recent[slot] = (key, w);
+        w
+    }
+
+    /// [`Self::remembered`] for an unknown word: by its surface and class.
+    #[inline(never)]
+    fn remembered_unknown(&self, text: &str, t: &RawToken, memo: &mut Memo) -> WordCues {
+        let surface = &text[t.norm.range()];
+        let class = std::ptr::from_ref(t.features) as usize;
+        let hash = fx_hash(surface);
+        if let Some((s, c, w)) = memo.unknown.get(&hash) {
+            if **s == *surface && *c == class {
+                return *w;
+            }
+            // (Another word with the same hash: answer afresh.)
+            return self.word_cues(text, t);
+        }
+        let w = self.word_cues(text, t);
+        if memo.unknown.len() < MAX_CACHED_WORDS {
+            memo.unknown.insert(hash, (surface.into(), class, w));
+        }
         w
     }
 
