@@ -138,10 +138,31 @@ struct Memo {
     /// answers depend on their surface too: by the surface's hash, confirmed
     /// by the surface and the unknown-word class.
     unknown: HashMap64<(Box<str>, usize, WordCues)>,
+    /// Short unknown words (figures, symbols: a fifth of all tokens),
+    /// direct-mapped by their bytes and length packed in a word and their
+    /// class, compared whole without a string comparison.
+    recent_short: Vec<(u64, usize, WordCues)>,
 }
 
 /// log2 of the number of [`Memo::recent`] slots.
 const RECENT_BITS: u32 = 12;
+
+/// log2 of the number of [`Memo::recent_short`] slots.
+const RECENT_SHORT_BITS: u32 = 10;
+
+/// A surface of at most 7 bytes packed with its length into a word (`None`
+/// for longer ones): equal words, equal surfaces.
+fn packed_surface(surface: &[u8]) -> Option<u64> {
+    if surface.len() > 7 {
+        return None;
+    }
+    // (Byte by byte: a copy of variable length would be a library call.)
+    let mut packed = (surface.len() as u64) << 56;
+    for (i, &b) in surface.iter().enumerate() {
+        packed |= u64::from(b) << (8 * i);
+    }
+    Some(packed)
+}
 
 thread_local! {
     /// [`WordCues`] by [`RawToken::word_key`], per model, the most recently
@@ -1132,6 +1153,35 @@ impl Scorer {
     fn remembered_unknown(&self, text: &str, t: &RawToken, memo: &mut Memo) -> WordCues {
         let surface = &text[t.norm.range()];
         let class = std::ptr::from_ref(t.features) as usize;
+        if let Some(packed) = packed_surface(surface.as_bytes()) {
+            let slot = (packed ^ (class as u64).rotate_left(29))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                >> (64 - RECENT_SHORT_BITS);
+            if let Some(&(p, c, w)) = memo.recent_short.get(slot as usize)
+                && (p, c) == (packed, class)
+            {
+                return w;
+            }
+            let w = self.remembered_by_surface(text, t, surface, class, memo);
+            if memo.recent_short.is_empty() {
+                memo.recent_short = vec![(0, 0, WordCues::default()); 1 << RECENT_SHORT_BITS];
+            }
+            memo.recent_short[slot as usize] = (packed, class, w);
+            return w;
+        }
+        self.remembered_by_surface(text, t, surface, class, memo)
+    }
+
+    /// [`Self::word_cues`] of an unknown word, remembered by its surface's
+    /// hash, surface and class.
+    fn remembered_by_surface(
+        &self,
+        text: &str,
+        t: &RawToken,
+        surface: &str,
+        class: usize,
+        memo: &mut Memo,
+    ) -> WordCues {
         let hash = fx_hash(surface);
         if let Some((s, c, w)) = memo.unknown.get(&hash) {
             if **s == *surface && *c == class {
