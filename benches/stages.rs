@@ -1,0 +1,117 @@
+//! What each pipeline stage adds, as a share of tokenization time: the
+//! stages of `benches/pipeline.rs` (tokens + sentences; + extraction; + rule
+//! sentiment; + calibration), measured round by round in turn rather than
+//! one after the other, so a slow spell of a shared machine falls on every
+//! stage alike. Prints the median of the rounds per stage and the costs.
+//!
+//! `cargo bench --bench stages` (30 rounds; `-- --rounds N` for more). Under
+//! `cargo test` it runs one short round as a smoke test.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ja_finnews::{Analyzer, Article, ExtractorSet};
+
+/// The sample articles ×10, or `JA_FINNEWS_BENCH_TEXT` (as in `pipeline`).
+fn corpus() -> String {
+    if let Ok(path) = std::env::var("JA_FINNEWS_BENCH_TEXT") {
+        let src = std::fs::read_to_string(&path).expect("JA_FINNEWS_BENCH_TEXT is readable");
+        let text = match Article::parse(&src) {
+            Ok(article) => article.text().to_string(),
+            Err(_) => src,
+        };
+        assert!(!text.is_empty(), "{path} has no text");
+        return text.repeat(20_000usize.div_ceil(text.len()));
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/articles");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("examples/articles")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut text = String::new();
+    for p in paths {
+        let src = std::fs::read_to_string(&p).expect("readable article");
+        text.push_str(Article::parse(&src).expect("valid article").text());
+    }
+    text.repeat(10)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let benching = args.iter().any(|a| a == "--bench");
+    let rounds = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(if benching { 30 } else { 1 });
+    let iterations = if benching { 20 } else { 1 };
+
+    let text = corpus();
+    let build = |b: ja_finnews::AnalyzerBuilder| b.build().expect("embedded dictionaries");
+    let full = Analyzer::new().expect("embedded dictionaries");
+    let sentences = build(
+        Analyzer::builder()
+            .extractors(ExtractorSet::none())
+            .skip_sentiment(),
+    );
+    let extract = build(Analyzer::builder().skip_sentiment());
+    let rules = build(Analyzer::builder().rules_only_sentiment());
+    let stages: [(&str, &dyn Fn() -> usize); 5] = [
+        ("tokenize", &|| {
+            full.tokenizer().tokenize(black_box(&text)).len()
+        }),
+        ("+ sentences", &|| {
+            sentences.analyze(black_box(&text)).tokens.len()
+        }),
+        ("+ extraction", &|| {
+            extract.analyze(black_box(&text)).entities.len()
+        }),
+        ("+ rule sentiment", &|| {
+            rules.analyze(black_box(&text)).entities.len()
+        }),
+        ("+ calibration", &|| {
+            full.analyze(black_box(&text)).entities.len()
+        }),
+    ];
+    // Warm every stage's caches (the thread's lindera worker, word answers).
+    for (_, stage) in &stages {
+        black_box(stage());
+    }
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); stages.len()];
+    for _ in 0..rounds {
+        for ((_, stage), times) in stages.iter().zip(&mut times) {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                black_box(stage());
+            }
+            times.push(start.elapsed().as_secs_f64() * 1e6 / f64::from(iterations));
+        }
+    }
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
+        })
+        .collect();
+    println!(
+        "{} bytes, median of {rounds} rounds of {iterations}:",
+        text.len()
+    );
+    let tokenize = medians[0];
+    for (i, ((name, _), median)) in stages.iter().zip(&medians).enumerate() {
+        let adds = match i {
+            0 => String::new(),
+            _ => format!(
+                "  adds {:5.1}% of tokenization",
+                (median - medians[i - 1]) / tokenize * 100.0
+            ),
+        };
+        println!("  {name:<17} {median:8.1} µs{adds}");
+    }
+    println!(
+        "  sentiment in all adds {:.1}% of tokenization",
+        (medians[4] - medians[2]) / tokenize * 100.0
+    );
+}
