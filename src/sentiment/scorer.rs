@@ -1259,7 +1259,27 @@ impl Scorer {
                 n_max += 1;
             }
             'len: for n in (1..=n_max).rev() {
-                if n == 1 && word.surface.is_none() && word.base.is_none() {
+                if n == 1 {
+                    // One token: the remembered answers for its two forms
+                    // (a base-form cue is remembered only when the base
+                    // form differs from the surface).
+                    let t = &tokens[i];
+                    for (cue, form) in [
+                        (word.surface, &text[t.norm.range()]),
+                        (word.base, t.features[6]),
+                    ] {
+                        if let Some(cue) = cue
+                            && self.allowed(text, tokens, i, i + 1, form, cue)
+                        {
+                            found = Some(Match {
+                                first: i,
+                                last: i + 1,
+                                cue,
+                                price: matches!(cue, Cue::Move(_)) && PRICE_MOVES.contains(&form),
+                            });
+                            break 'len;
+                        }
+                    }
                     break;
                 }
                 let run_start = tokens[i].norm.start;
@@ -1268,23 +1288,15 @@ impl Scorer {
                 let base = last.features[6];
                 let base_differs = base != "*" && base != &text[last.norm.range()];
                 // The base form of the run: the last token's base after the
-                // others' surfaces (for one token, its base itself).
-                let base_key = if !base_differs {
-                    None
-                } else if n == 1 {
-                    Some(base)
-                } else {
+                // others' surfaces.
+                let base_key = base_differs.then(|| {
                     key.clear();
                     key.push_str(&text[run_start..last.norm.start]);
                     key.push_str(base);
-                    Some(key.as_str())
-                };
-                // One token: the remembered answers for its two forms.
-                let known = [word.surface, word.base];
-                for (form, known) in [Some(surface_key), base_key].into_iter().zip(known) {
-                    let Some(form) = form else { continue };
-                    let cue = if n == 1 { known } else { self.lex.get(form) };
-                    if let Some(cue) = cue
+                    key.as_str()
+                });
+                for form in [Some(surface_key), base_key].into_iter().flatten() {
+                    if let Some(cue) = self.lex.get(form)
                         && self.allowed(text, tokens, i, i + n, form, cue)
                     {
                         found = Some(Match {
