@@ -4,35 +4,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ja_finnews::{Analyzer, Article, ExtractorSet};
+use ja_finnews::{Analyzer, ExtractorSet};
 
-/// The sample articles ×10, or the file named by `JA_FINNEWS_BENCH_TEXT`
-/// (an article or plain text, repeated to at least 20 KB) to measure on
-/// text of your own.
-fn corpus() -> String {
-    if let Ok(path) = std::env::var("JA_FINNEWS_BENCH_TEXT") {
-        let src = std::fs::read_to_string(&path).expect("JA_FINNEWS_BENCH_TEXT is readable");
-        let text = match Article::parse(&src) {
-            Ok(article) => article.text().to_string(),
-            Err(_) => src,
-        };
-        assert!(!text.is_empty(), "{path} has no text");
-        return text.repeat(20_000usize.div_ceil(text.len()));
-    }
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/articles");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("examples/articles")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
-    let mut text = String::new();
-    for p in paths {
-        let src = std::fs::read_to_string(&p).expect("readable article");
-        let article = Article::parse(&src).expect("valid article");
-        text.push_str(article.text());
-    }
-    text.repeat(10)
-}
+mod common;
+use common::corpus;
 
 fn pipeline(c: &mut Criterion) {
     let text = corpus();
