@@ -96,6 +96,37 @@ fn evidence_points_into_the_input() {
     assert!(ev.iter().any(|e| e.negated));
 }
 
+/// Analyzers with different sentiment models on one thread keep their
+/// remembered word answers apart: interleaved, each gives what it gives
+/// alone (the calibration layer numbers its features; the rules alone have
+/// none), and an owned copy keeps the evidence text.
+#[test]
+fn analyzers_on_one_thread_do_not_mix_their_answers() {
+    let texts = [
+        "売上高は前年比12%増加したが、人件費の上昇で営業利益は減少した。",
+        "客足は戻りつつあるものの、単価の下落に歯止めがかからない。",
+        "ＡＩ向け半導体の需要が拡大し、受注高が過去最高となった。",
+    ];
+    let alone = |a: &Analyzer| -> Vec<_> {
+        texts
+            .iter()
+            .map(|t| a.analyze(t).sentiment.into_owned())
+            .collect()
+    };
+    let rules = Analyzer::builder().rules_only_sentiment().build().unwrap();
+    let calibrated = Analyzer::new().unwrap();
+    let (rules_alone, calibrated_alone) = (alone(&rules), alone(&calibrated));
+    for (i, text) in texts.iter().enumerate() {
+        let r = rules.analyze(text).sentiment.into_owned();
+        let c = calibrated.analyze(text).sentiment.into_owned();
+        assert_eq!(r, rules_alone[i], "{text}");
+        assert_eq!(c, calibrated_alone[i], "{text}");
+    }
+    let owned = calibrated.analyze(&texts[0].to_string()).into_owned();
+    let cue = &owned.sentiment.document.evidence[0];
+    assert_eq!(&texts[0][cue.span.range()], cue.text);
+}
+
 #[test]
 fn targets_take_the_clause_around_them() {
     let a = Analyzer::new().unwrap();
