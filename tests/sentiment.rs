@@ -122,7 +122,10 @@ fn analyzers_on_one_thread_do_not_mix_their_answers() {
         assert_eq!(r, rules_alone[i], "{text}");
         assert_eq!(c, calibrated_alone[i], "{text}");
     }
-    let owned = calibrated.analyze(&texts[0].to_string()).into_owned();
+    let owned = {
+        let source = String::from(texts[0]);
+        calibrated.analyze(&source).into_owned()
+    };
     let cue = &owned.sentiment.document.evidence[0];
     assert_eq!(&texts[0][cue.span.range()], cue.text);
 }

@@ -119,6 +119,16 @@ fn at_boundary(ctx: &Context<'_>, pos: usize) -> bool {
         || ctx.tokens.get(i + 1).is_some_and(|t| t.norm.start == pos)
 }
 
+/// Whether a name ending at `pos` inside a token is followed by the rest of
+/// that token being 株 (its shares): IPADIC reads イエス銀行株 as イエス +
+/// 銀行株, so the name ends inside 銀行株.
+fn shares_after(ctx: &Context<'_>, pos: usize) -> bool {
+    let i = ctx.tokens.partition_point(|t| t.norm.end <= pos);
+    ctx.tokens
+        .get(i)
+        .is_some_and(|t| t.norm.start < pos && ctx.text.get(pos..t.norm.end) == Some("株"))
+}
+
 /// Companies from the gazetteer aliases found in the text (see
 /// [`Gazetteer::find_names`]) and from legal-form patterns.
 pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
@@ -146,7 +156,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                 && !product_name(text, start, end)
         } else {
             at_boundary(ctx, start)
-                && at_boundary(ctx, end)
+                && (at_boundary(ctx, end) || shares_after(ctx, end))
                 && !place_or_unit(text, start, end)
                 && !ordinary_use(&text[end..])
         };
