@@ -143,7 +143,18 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                     .any(|c| prev.span.end + c.len() == start && text[..start].ends_with(c))
             })
         };
-        if *in_context && !named_in_context(text, start, end) && !listed() {
+        // (Or glossing a mention of the same company: Temu（テム）.)
+        let glossed = || {
+            out.last().is_some_and(|prev: &Found| {
+                matches!(&prev.value, EntityValue::Company(c)
+                    if c.id.as_deref() == Some(g.companies[*company_index].id.as_str()))
+                    && ["（", "("]
+                        .iter()
+                        .any(|o| prev.span.end + o.len() == start && text[..start].ends_with(o))
+                    && text[end..].starts_with(['）', ')'])
+            })
+        };
+        if *in_context && !named_in_context(text, start, end) && !listed() && !glossed() {
             continue;
         }
         let ascii = alias.is_ascii();
