@@ -121,19 +121,22 @@ const BLOOMBERG_CODES: &[(&str, &str)] = &[
     ("IN", "NSE_INDIA"),
 ];
 
-/// `（9988 HK）` at `open_at`: a symbol, a space and a Bloomberg exchange
-/// code in brackets; the span inside the brackets, the symbol's end and the
-/// exchange code.
+/// `（9988 HK）` at `open_at`: a symbol (with Bloomberg's padding slash,
+/// `BP/ LN`), a space and a Bloomberg exchange code in brackets; the span
+/// inside the brackets, the symbol's end and the exchange code.
 fn bloomberg_code(text: &str, open_at: usize) -> Option<(Span, usize, &'static str)> {
     let at = open_at + text[open_at..].chars().next()?.len_utf8();
     let b = &text.as_bytes()[at..];
     let len = run(b, 6, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    if len == 0 || b.get(len) != Some(&b' ') {
+    // Bloomberg pads short London symbols with a slash (`BP/ LN`).
+    let slash = usize::from(b.get(len) == Some(&b'/'));
+    if len == 0 || b.get(len + slash) != Some(&b' ') {
         return None;
     }
-    let code = text.get(at + len + 1..at + len + 3)?;
+    let code_at = at + len + slash + 1;
+    let code = text.get(code_at..code_at + 2)?;
     let &(_, exchange) = BLOOMBERG_CODES.iter().find(|(c, _)| *c == code)?;
-    let end = at + len + 3;
+    let end = code_at + 2;
     text[end..]
         .starts_with(PAREN_CLOSES)
         .then_some((Span::new(at, end), at + len, exchange))
