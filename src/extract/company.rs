@@ -170,6 +170,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                 && (at_boundary(ctx, end) || shares_after(ctx, end))
                 && !place_or_unit(text, start, end)
                 && !ordinary_use(&text[end..])
+                && !output_rate(alias, &text[end..])
         };
         if !ok {
             continue;
@@ -195,6 +196,19 @@ fn ordinary_use(after: &str) -> bool {
     WORD_TAILS.iter().any(|t| after.starts_with(t))
         // シャープな値動き (an adjective), not シャープなど (and others).
         || after.starts_with('な') && !after[3..].starts_with('ど')
+}
+
+/// Whether a name that is also a rate of output is followed by a figure:
+/// 日産1万バレル is a day's output, not Nissan (日産3%高 still is).
+fn output_rate(alias: &str, after: &str) -> bool {
+    const RATES: &[&str] = &["日産"];
+    RATES.contains(&alias) && {
+        let figure: String = after
+            .chars()
+            .take_while(|&c| super::number::is_number_char(c) || c == ',' || c == '.')
+            .collect();
+        !figure.is_empty() && !after[figure.len()..].starts_with(['%', '％', '円', 'ド', 'ポ'])
+    }
 }
 
 /// Countries and regions written before a company (韓国のカカオ, 米スラック).

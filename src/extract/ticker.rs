@@ -62,8 +62,8 @@ fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
 
 /// `SYMBOL.SUFFIX` around the `.` at `dot` (`7203.T`, `9988.HK`, `VOD.L`,
 /// `285A.T`): the span and where the suffix starts, when the symbol is a whole
-/// word of `[0-9]{3,6}`, `[0-9]{3}[A-Z]` or `[A-Z]{2,10}` and the suffix is
-/// one to three capitals ending the word.
+/// word of `[0-9]{3,6}`, `[0-9]{3}[A-Z]`, `[A-Z]{2,10}` or a capital and
+/// digits (`D05`) and the suffix is one to three capitals ending the word.
 fn suffixed_at(text: &str, dot: usize) -> Option<(Span, usize)> {
     let b = text.as_bytes();
     let start = dot
@@ -79,7 +79,12 @@ fn suffixed_at(text: &str, dot: usize) -> Option<(Span, usize)> {
     let n = symbol.len();
     let shaped = (symbol.iter().all(u8::is_ascii_digit) && (3..=6).contains(&n))
         || is_jp_code(symbol)
-        || (symbol.iter().all(u8::is_ascii_uppercase) && (2..=10).contains(&n));
+        || (symbol.iter().all(u8::is_ascii_uppercase) && (2..=10).contains(&n))
+        // Singapore's codes mix a capital and digits (D05, C6L, BN4).
+        || ((2..=4).contains(&n)
+            && symbol[0].is_ascii_uppercase()
+            && symbol.iter().any(u8::is_ascii_digit)
+            && symbol.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
     let suffix = run(&b[dot + 1..], 3, u8::is_ascii_uppercase);
     let end = dot + 1 + suffix;
     if !shaped
