@@ -128,27 +128,56 @@ const MAX_CACHED_MODELS: usize = 4;
 /// Remembered [`WordCues`].
 #[derive(Default)]
 struct Memo {
-    /// Dictionary words, direct-mapped by key (a slot holds the last word
-    /// whose key maps there; key 0 marks an empty slot). Text repeats its
+    /// Dictionary words met a moment ago, by word key. Text repeats its
     /// words, so most tokens are answered here, without a hash table probe.
-    recent: Vec<(usize, WordCues)>,
+    recent: Recent<usize, 12>,
     /// Every dictionary word met.
     words: FxHashMap<usize, WordCues>,
     /// Unknown words (Latin names, figures, new katakana words), whose
     /// answers depend on their surface too: by the surface's hash, confirmed
     /// by the surface and the unknown-word class.
     unknown: HashMap64<(Box<str>, usize, WordCues)>,
-    /// Short unknown words (figures, symbols: a fifth of all tokens),
-    /// direct-mapped by their bytes and length packed in a word and their
-    /// class, compared whole without a string comparison.
-    recent_short: Vec<(u64, usize, WordCues)>,
+    /// Short unknown words (figures, symbols: a fifth of all tokens), by
+    /// their bytes and length packed in a word and their class, compared
+    /// whole without a string comparison.
+    recent_short: Recent<(u64, usize), 10>,
 }
 
-/// log2 of the number of [`Memo::recent`] slots.
-const RECENT_BITS: u32 = 12;
+/// A direct-mapped table of `2^BITS` recent answers: a slot holds the last
+/// key that maps to it. An empty slot holds the default key, which no word
+/// has (word keys and unknown-word classes are addresses). Allocated when
+/// first written.
+struct Recent<K, const BITS: u32> {
+    slots: Vec<(K, WordCues)>,
+}
 
-/// log2 of the number of [`Memo::recent_short`] slots.
-const RECENT_SHORT_BITS: u32 = 10;
+impl<K, const BITS: u32> Default for Recent<K, BITS> {
+    fn default() -> Self {
+        Recent { slots: Vec::new() }
+    }
+}
+
+impl<K: Copy + Default + PartialEq, const BITS: u32> Recent<K, BITS> {
+    /// The slot of a key's `hash`.
+    fn slot(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize
+    }
+
+    #[inline]
+    fn get(&self, slot: usize, key: K) -> Option<WordCues> {
+        match self.slots.get(slot) {
+            Some((k, w)) if *k == key => Some(*w),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, slot: usize, key: K, answers: WordCues) {
+        if self.slots.is_empty() {
+            self.slots = vec![(K::default(), WordCues::default()); 1 << BITS];
+        }
+        self.slots[slot] = (key, answers);
+    }
+}
 
 /// A surface of at most 7 bytes packed with its length into a word (`None`
 /// for longer ones): equal words, equal surfaces.
@@ -515,26 +544,17 @@ pub(crate) struct Scorer {
     target_calibration: Option<Arc<Calibration>>,
 }
 
-/// Cues written as figures: `前年同期比110.8%` (a ratio above or below 100
-/// with no direction word) and `△16億円` / `▲3.2%` (negative figures in
-/// statements).
-#[inline]
-fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
-    if !may_lead_figure(&text[tokens[i].norm.range()]) {
-        return None;
-    }
-    figure_cue_at(text, tokens, start, i)
-}
-
 /// Whether a figure cue can start with this token: every one starts with
 /// `(`, `%`, or a character led by 0xE2 (`▲`, `△`) or 0xEF (`（`, `％`), so
-/// one byte rules out most tokens.
+/// one byte rules out most tokens (remembered as [`WordKind::FIGURE_LEAD`]).
 fn may_lead_figure(surface: &str) -> bool {
     matches!(surface.as_bytes().first(), Some(b'(' | b'%' | 0xE2 | 0xEF))
 }
 
-/// [`figure_cue`] once the first byte allows one.
-fn figure_cue_at(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
+/// Cues written as figures, starting at a token [`may_lead_figure`]:
+/// `前年同期比110.8%` (a ratio above or below 100 with no direction word) and
+/// `△16億円` / `▲3.2%` (negative figures in statements).
+fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option<Match> {
     let surface = &text[tokens[i].norm.range()];
     if matches!(surface, "（" | "(") {
         return compared_figure(text, tokens, start, i);
@@ -1111,10 +1131,10 @@ impl Scorer {
     fn remembered(&self, text: &str, t: &RawToken, memo: &mut Memo) -> WordCues {
         match t.word_key() {
             Some(key) => {
-                let slot = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_BITS);
-                match memo.recent.get(slot as usize) {
-                    Some(&(k, w)) if k == key => w,
-                    _ => self.remembered_word(text, t, key, slot as usize, memo),
+                let slot = memo.recent.slot(key as u64);
+                match memo.recent.get(slot, key) {
+                    Some(w) => w,
+                    None => self.remembered_word(text, t, key, slot, memo),
                 }
             }
             None => self.remembered_unknown(text, t, memo),
@@ -1141,10 +1161,7 @@ impl Scorer {
                 w
             }
         };
-        if memo.recent.is_empty() {
-            memo.recent = vec![(0, WordCues::default()); 1 << RECENT_BITS];
-        }
-        memo.recent[slot] = (key, w);
+        memo.recent.put(slot, key, w);
         w
     }
 
@@ -1154,19 +1171,15 @@ impl Scorer {
         let surface = &text[t.norm.range()];
         let class = std::ptr::from_ref(t.features) as usize;
         if let Some(packed) = packed_surface(surface.as_bytes()) {
-            let slot = (packed ^ (class as u64).rotate_left(29))
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                >> (64 - RECENT_SHORT_BITS);
-            if let Some(&(p, c, w)) = memo.recent_short.get(slot as usize)
-                && (p, c) == (packed, class)
-            {
+            let key = (packed, class);
+            let slot = memo
+                .recent_short
+                .slot(packed ^ (class as u64).rotate_left(29));
+            if let Some(w) = memo.recent_short.get(slot, key) {
                 return w;
             }
             let w = self.remembered_by_surface(text, t, surface, class, memo);
-            if memo.recent_short.is_empty() {
-                memo.recent_short = vec![(0, 0, WordCues::default()); 1 << RECENT_SHORT_BITS];
-            }
-            memo.recent_short[slot as usize] = (packed, class, w);
+            memo.recent_short.put(slot, key, w);
             return w;
         }
         self.remembered_by_surface(text, t, surface, class, memo)
@@ -1214,19 +1227,14 @@ impl Scorer {
         while i < end {
             let mut found = None;
             let word = &cues[i];
-            // Most tokens start no entry: only a figure cue can start there.
+            // Most tokens start no entry: at most a figure cue starts there.
             if word.continuations == 0 && word.surface.is_none() && word.base.is_none() {
-                if !word.is(WordKind::FIGURE_LEAD) {
-                    i += 1;
-                    continue;
-                }
-                match figure_cue_at(text, tokens, start, i) {
-                    Some(m) => {
-                        out.push(m);
-                        i = m.last;
-                    }
-                    None => i += 1,
-                }
+                let found = word
+                    .is(WordKind::FIGURE_LEAD)
+                    .then(|| figure_cue(text, tokens, start, i))
+                    .flatten();
+                i = found.map_or(i + 1, |m| m.last);
+                out.extend(found);
                 continue;
             }
             // No entry starts with a symbol or a digit (figures are handled
@@ -1309,7 +1317,11 @@ impl Scorer {
                     }
                 }
             }
-            let found = found.or_else(|| figure_cue(text, tokens, start, i));
+            let found = found.or_else(|| {
+                word.is(WordKind::FIGURE_LEAD)
+                    .then(|| figure_cue(text, tokens, start, i))
+                    .flatten()
+            });
             match found {
                 Some(m) => {
                     out.push(m);
