@@ -135,24 +135,24 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
     let text = ctx.text;
     for &(start, end, alias_index) in &ctx.names.companies {
         let (company_index, alias, in_context) = &g.company_aliases[alias_index];
-        // (Or listed right after another company: 韓国のネイバーとカカオ.)
-        let listed = || {
-            out.last().is_some_and(|prev: &Found| {
-                ["と", "、", "や"]
+        // The company found last, when only one of `joins` stands between
+        // it and this name.
+        let right_after = |joins: &[&str]| {
+            out.last().filter(|prev: &&Found| {
+                joins
                     .iter()
-                    .any(|c| prev.span.end + c.len() == start && text[..start].ends_with(c))
+                    .any(|j| prev.span.end + j.len() == start && text[..start].ends_with(j))
             })
         };
+        // (Or listed right after another company: 韓国のネイバーとカカオ.)
+        let listed = || right_after(&["と", "、", "や"]).is_some();
         // (Or glossing a mention of the same company: Temu（テム）.)
         let glossed = || {
-            out.last().is_some_and(|prev: &Found| {
-                matches!(&prev.value, EntityValue::Company(c)
-                    if c.id.as_deref() == Some(g.companies[*company_index].id.as_str()))
-                    && ["（", "("]
-                        .iter()
-                        .any(|o| prev.span.end + o.len() == start && text[..start].ends_with(o))
-                    && text[end..].starts_with(['）', ')'])
-            })
+            text[end..].starts_with(['）', ')'])
+                && right_after(&["（", "("]).is_some_and(|prev| {
+                    matches!(&prev.value, EntityValue::Company(c)
+                        if c.id.as_deref() == Some(g.companies[*company_index].id.as_str()))
+                })
         };
         if *in_context && !named_in_context(text, start, end) && !listed() && !glossed() {
             continue;
@@ -203,11 +203,10 @@ fn ordinary_use(after: &str) -> bool {
 fn output_rate(alias: &str, after: &str) -> bool {
     const RATES: &[&str] = &["日産"];
     RATES.contains(&alias) && {
-        let figure: String = after
-            .chars()
-            .take_while(|&c| super::number::is_number_char(c) || c == ',' || c == '.')
-            .collect();
-        !figure.is_empty() && !after[figure.len()..].starts_with(['%', '％', '円', 'ド', 'ポ'])
+        let figure = after
+            .find(|c: char| !(super::number::is_number_char(c) || c == ',' || c == '.'))
+            .unwrap_or(after.len());
+        figure > 0 && !after[figure..].starts_with(['%', '％', '円', 'ド', 'ポ'])
     }
 }
 

@@ -46,10 +46,9 @@ pub struct Lexicon {
     pub(crate) cues: FxHashMap<String, Cue>,
     /// Longest entry in bytes, bounding multi-token lookups.
     pub(crate) max_bytes: usize,
-    /// Hashes of every proper prefix of every entry, so a multi-token lookup
-    /// stops as soon as no entry can start with the tokens so far.
     /// For each proper prefix of an entry (by hash), the [`char_bit`]s of
-    /// the characters that continue it in some entry.
+    /// the characters that continue it in some entry, so a multi-token
+    /// lookup stops as soon as no entry can go on with the next token.
     continuations: crate::hash::HashMap64<u32>,
     /// Unique per parsed lexicon, so caches of its answers (see
     /// `scorer::WordCues`) can tell lexicons apart.
