@@ -4,14 +4,19 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ja_finnews::{Analyzer, ExtractorSet};
+use ja_finnews::Analyzer;
 
 mod common;
-use common::corpus;
+use common::{Stages, corpus};
 
 fn pipeline(c: &mut Criterion) {
     let text = corpus();
-    let analyzer = Analyzer::new().expect("embedded dictionaries");
+    let Stages {
+        sentences,
+        extraction,
+        rule_sentiment,
+        full: analyzer,
+    } = Stages::new();
     // The same segmenter lindera users would build: our embedded IPADIC.
     let tokens = analyzer.tokenizer().tokenize(&text);
     assert!(
@@ -28,39 +33,20 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function("tokenize", |b| {
         b.iter(|| black_box(analyzer.tokenizer().tokenize(black_box(&text))).len())
     });
-    // Stages, each adding one to the one before: tokens + sentences; +
-    // extraction; + rule sentiment; then the default analyzer (+ the
-    // calibration layer). A stage's cost is its time minus the one before.
-    let sentences_only = Analyzer::builder()
-        .extractors(ExtractorSet::none())
-        .skip_sentiment()
-        .build()
-        .expect("embedded dictionaries");
-    let no_sentiment = Analyzer::builder()
-        .skip_sentiment()
-        .build()
-        .expect("embedded dictionaries");
-    let rules_only = Analyzer::builder()
-        .rules_only_sentiment()
-        .build()
-        .expect("embedded dictionaries");
+    // Stages, each adding one step (see `common::Stages`).
     group.bench_function("tokens_sentences", |b| {
-        b.iter(|| {
-            black_box(sentences_only.analyze(black_box(&text)))
-                .tokens
-                .len()
-        })
+        b.iter(|| black_box(sentences.analyze(black_box(&text))).tokens.len())
     });
     group.bench_function("plus_extract", |b| {
         b.iter(|| {
-            black_box(no_sentiment.analyze(black_box(&text)))
+            black_box(extraction.analyze(black_box(&text)))
                 .entities
                 .len()
         })
     });
     group.bench_function("plus_rule_sentiment", |b| {
         b.iter(|| {
-            black_box(rules_only.analyze(black_box(&text)))
+            black_box(rule_sentiment.analyze(black_box(&text)))
                 .entities
                 .len()
         })

@@ -10,10 +10,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use ja_finnews::{Analyzer, ExtractorSet};
-
 mod common;
-use common::corpus;
+use common::{Stages, corpus};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -26,15 +24,12 @@ fn main() {
     let iterations = if benching { 20 } else { 1 };
 
     let text = corpus();
-    let build = |b: ja_finnews::AnalyzerBuilder| b.build().expect("embedded dictionaries");
-    let full = Analyzer::new().expect("embedded dictionaries");
-    let sentences = build(
-        Analyzer::builder()
-            .extractors(ExtractorSet::none())
-            .skip_sentiment(),
-    );
-    let extract = build(Analyzer::builder().skip_sentiment());
-    let rules = build(Analyzer::builder().rules_only_sentiment());
+    let Stages {
+        sentences,
+        extraction: extract,
+        rule_sentiment: rules,
+        full,
+    } = Stages::new();
     let stages: [(&str, &dyn Fn() -> usize); 5] = [
         ("tokenize", &|| {
             full.tokenizer().tokenize(black_box(&text)).len()

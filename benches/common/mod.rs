@@ -1,6 +1,6 @@
 //! Shared by the benches: the text they measure on.
 
-use ja_finnews::Article;
+use ja_finnews::{Analyzer, Article, ExtractorSet};
 
 /// The sample articles ×10, or the file named by `JA_FINNEWS_BENCH_TEXT`
 /// (an article or plain text, repeated to at least 20 KB) to measure on
@@ -28,4 +28,31 @@ pub fn corpus() -> String {
         text.push_str(article.text());
     }
     text.repeat(10)
+}
+
+/// The analyzers of the pipeline's stages, each adding one step to the one
+/// before: tokens + sentences; + extraction; + rule sentiment; the default
+/// (+ the calibration layer). A stage's cost is its time minus the one
+/// before.
+pub struct Stages {
+    pub sentences: Analyzer,
+    pub extraction: Analyzer,
+    pub rule_sentiment: Analyzer,
+    pub full: Analyzer,
+}
+
+impl Stages {
+    pub fn new() -> Stages {
+        let build = |b: ja_finnews::AnalyzerBuilder| b.build().expect("embedded dictionaries");
+        Stages {
+            sentences: build(
+                Analyzer::builder()
+                    .extractors(ExtractorSet::none())
+                    .skip_sentiment(),
+            ),
+            extraction: build(Analyzer::builder().skip_sentiment()),
+            rule_sentiment: build(Analyzer::builder().rules_only_sentiment()),
+            full: build(Analyzer::builder()),
+        }
+    }
 }
