@@ -54,6 +54,21 @@ const RULES: &[(&str, Label)] = cases![
     "決算発表は来月の予定だ。" => Neutral,
     // price movements without an item hurt buyers
     "仕入れ値の値上がりが続いている。" => Negative,
+    // the subject of a clause is what its predicate moves, however far
+    "営業損失は5億円と、前期の30億円から大きく縮小した。" => Positive,
+    "有効求人倍率は1.1倍と、前月から0.05ポイント低下した。" => Negative,
+    "空室率は3.2%と、前年同月から0.8ポイント低下した。" => Positive,
+    // a polar noun can be what moves
+    "景気の先行きへの懸念が強まっている。" => Negative,
+    "資金繰りへの懸念は後退した。" => Positive,
+    "業績回復への期待が高まった。" => Positive,
+    "財務の健全性を疑問視する声が広がった。" => Negative,
+    // a negated verb of making up for something leaves the cue as it was
+    "原料高による費用の増加を値上げで吸収できず、減益となった。" => Negative,
+    "販売の落ち込みを新製品で補えなかった。" => Negative,
+    // market orders: selling piling up is bad, buying gathering is good
+    "決算発表後、同社株には売りが膨らんだ。" => Negative,
+    "好決算を受けて同社株に買いが集まった。" => Positive,
 ];
 
 /// The rules themselves (sentence level, and documents without the

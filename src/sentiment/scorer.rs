@@ -777,6 +777,47 @@ fn within_reach(tokens: &[RawToken], last: usize, first: usize) -> bool {
     true
 }
 
+/// Whether the item ending before token `end` is a clause's subject or
+/// topic (the particle after it is は, が or も).
+fn is_subject(tokens: &[RawToken], end: usize) -> bool {
+    tokens
+        .get(end)
+        .is_some_and(|t| t.features[0] == "助詞" && matches!(t.features[6], "は" | "が" | "も"))
+}
+
+/// Whether a polar noun ending before token `end` is the subject of what
+/// follows: 懸念が / 懸念は, or voiced, 懸念の声が / 懸念する声が.
+fn voiced_subject(tokens: &[RawToken], end: usize) -> bool {
+    if is_subject(tokens, end) {
+        return true;
+    }
+    let voiced = tokens
+        .get(end)
+        .is_some_and(|t| matches!(t.features[6], "の" | "する"))
+        && tokens.get(end + 1).is_some_and(|t| t.features[6] == "声");
+    voiced && is_subject(tokens, end + 2)
+}
+
+/// Verbs of making up for something (補う, 吸収, カバー): a negated one
+/// (コスト増を吸収できず) leaves the cue before it as it was.
+const OFFSET_VERBS: &[&str] = &[
+    "補う",
+    "補える",
+    "吸収",
+    "カバー",
+    "相殺",
+    "打ち消す",
+    "打ち消せる",
+    "埋める",
+    "埋められる",
+    "補填",
+    "穴埋め",
+    "跳ね返す",
+    "跳ね返せる",
+    "賄う",
+    "賄える",
+];
+
 /// The token after a cause marker (により, に伴い, ため, を受けて) between
 /// tokens `from` and `to`, if any.
 fn cause_between(tokens: &[RawToken], from: usize, to: usize) -> Option<usize> {
@@ -1408,6 +1449,8 @@ impl Scorer {
         let mut degree: Option<(f32, usize)> = None;
         let mut target_pending = target;
         let mut bare_items: Vec<(usize, usize, usize)> = Vec::new();
+        // (contribution, last token) of a polar noun standing as the item.
+        let mut polar_item: Option<(usize, usize)> = None;
 
         for (n, m) in matches.iter().enumerate() {
             if let Some((t_first, t_last, d)) = target_pending
@@ -1460,13 +1503,41 @@ impl Scorer {
                         Some((d, last, _)) if within_reach(tokens, last, m.first) => {
                             (d, "item×movement")
                         }
+                        // The subject of the clause (営業損失は…と、…から縮小)
+                        // is what its predicate moves, however far.
+                        Some((d, last, false | true))
+                            if polar_item.is_none_or(|(_, at)| at != last)
+                                && is_subject(tokens, last) =>
+                        {
+                            (d, "item×movement")
+                        }
                         _ if m.price => (-1.0, "price movement"),
                         _ => (1.0, "movement"),
                     };
+                    match (item, polar_item) {
+                        // A polar noun moving (懸念が強まる, 懸念は後退): the
+                        // movement composes with it into one cue.
+                        (Some((_, last, _)), Some((k, at)))
+                            if at == last && rule == "item×movement" =>
+                        {
+                            let mut w = d * dir;
+                            if let Some((f, at)) = degree
+                                && m.first <= at + 3
+                            {
+                                w *= f;
+                            }
+                            degree = None;
+                            let c = &mut comp.contributions[k];
+                            c.weight = w;
+                            c.last = m.last;
+                            c.rule = "polar item×movement";
+                        }
+                        _ => push(&mut comp, d * dir, rule, &mut degree),
+                    }
+                    polar_item = None;
                     if let Some(it) = item.as_mut() {
                         it.2 = true;
                     }
-                    push(&mut comp, d * dir, rule, &mut degree);
                 }
                 Cue::Evaluate(v) => {
                     if let Some(it) = item.as_mut() {
@@ -1490,11 +1561,29 @@ impl Scorer {
                         it.2 = true;
                     }
                 }
-                Cue::Polar(w) => push(&mut comp, w, "polar word", &mut degree),
+                Cue::Polar(w) => {
+                    push(&mut comp, w, "polar word", &mut degree);
+                    // A polar noun can be what a movement after it moves;
+                    // it never stands as a bare item.
+                    if tokens
+                        .get(m.last.wrapping_sub(1))
+                        .is_some_and(|t| t.features[0] == "名詞")
+                        && voiced_subject(tokens, m.last)
+                    {
+                        prior = item.filter(|it| !it.2);
+                        item = Some((w.signum(), m.last, true));
+                        polar_item = Some((comp.contributions.len() - 1, m.last));
+                    }
+                }
                 Cue::Negation => {
                     if let Some(c) = comp.contributions.last_mut()
                         && c.clause == clause
                         && m.first <= c.last + SHIFT_REACH
+                        && !tokens
+                            .get(c.last..m.first)
+                            .unwrap_or(&[])
+                            .iter()
+                            .any(|t| OFFSET_VERBS.contains(&t.features[6]))
                     {
                         c.weight = -c.weight;
                         c.negated = !c.negated;
