@@ -310,6 +310,37 @@ fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
         && !matches!(surface, "同" | "当" | "同社" | "当社" | "子会社" | "親会社")
 }
 
+/// The mention of company `id` that ends where a run of up to four name
+/// tokens (suffixes and `・` too) ending at token `first` starts, with
+/// nothing between them.
+fn extended_listed(
+    ctx: &Context<'_>,
+    companies: &[Found],
+    first: usize,
+    id: &str,
+) -> Option<usize> {
+    let mut j = first;
+    loop {
+        let start = ctx.tokens[j].norm.start;
+        let at = companies.iter().position(|c| {
+            c.span.end == start
+                && matches!(&c.value, EntityValue::Company(v) if v.id.as_deref() == Some(id))
+        });
+        if at.is_some() {
+            return at;
+        }
+        if j == 0 || first - j >= 4 || ctx.tokens[j - 1].norm.end != start {
+            return None;
+        }
+        let t = &ctx.tokens[j - 1];
+        let surface = &ctx.text[t.norm.range()];
+        if !(is_name_token(ctx, j - 1) || t.features[1] == "接尾" || surface == "・") {
+            return None;
+        }
+        j -= 1;
+    }
+}
+
 /// A company found by pattern, not in the gazetteer: no id, named as written.
 fn unlisted(ctx: &Context<'_>, span: Span) -> Found {
     let name: ValueText = Cow::Owned(ctx.text[span.range()].to_string());
@@ -401,6 +432,20 @@ pub(crate) fn from_codes(
             continue;
         }
         let span = Span::new(ctx.tokens[first].norm.start, name_end);
+        // The listed company already found at the start of the run of name
+        // tokens before the bracket (東方財富|信息（SZSE: 300059）,
+        // コストコ・ホールセール（Nasdaq: COST）) is named by the whole run.
+        if let Some(i) = known
+            && let Some(found) = extended_listed(ctx, companies, first, &g.companies[i].id)
+        {
+            let f = &mut companies[found];
+            f.span = Span::new(f.span.start, name_end);
+            if let EntityValue::Company(c) = &mut f.value {
+                c.matched_alias = Cow::Owned(ctx.text[f.span.range()].to_string());
+            }
+            covered.insert(span);
+            continue;
+        }
         let name = &ctx.text[span.range()];
         // A legal form on its own is not a name (パナソニック ホールディングス＜6752＞),
         // nor is the kind of security (香港上場株（SEHK: 9988）, ADR), nor the
