@@ -798,6 +798,16 @@ fn voiced_subject(tokens: &[RawToken], end: usize) -> bool {
     voiced && is_subject(tokens, end + 2)
 }
 
+/// The factor of a degree word (大幅, やや) for a cue starting at token
+/// `first`, when the degree is at most three tokens before it; the degree is
+/// used up either way.
+fn take_degree(degree: &mut Option<(f32, usize)>, first: usize) -> f32 {
+    match degree.take() {
+        Some((k, at)) if first <= at + 3 => k,
+        _ => 1.0,
+    }
+}
+
 /// Verbs of making up for something (補う, 吸収, カバー): a negated one
 /// (コスト増を吸収できず) leaves the cue before it as it was.
 const OFFSET_VERBS: &[&str] = &[
@@ -1464,17 +1474,10 @@ impl Scorer {
                         weight: f32,
                         rule: &'static str,
                         degree: &mut Option<(f32, usize)>| {
-                let mut w = weight;
-                if let Some((k, at)) = *degree
-                    && m.first <= at + 3
-                {
-                    w *= k;
-                }
-                *degree = None;
                 comp.contributions.push(Contribution {
                     first: m.first,
                     last: m.last,
-                    weight: w,
+                    weight: weight * take_degree(degree, m.first),
                     negated: false,
                     rule,
                     clause,
@@ -1505,7 +1508,7 @@ impl Scorer {
                         }
                         // The subject of the clause (営業損失は…と、…から縮小)
                         // is what its predicate moves, however far.
-                        Some((d, last, false | true))
+                        Some((d, last, _))
                             if polar_item.is_none_or(|(_, at)| at != last)
                                 && is_subject(tokens, last) =>
                         {
@@ -1520,15 +1523,8 @@ impl Scorer {
                         (Some((_, last, _)), Some((k, at)))
                             if at == last && rule == "item×movement" =>
                         {
-                            let mut w = d * dir;
-                            if let Some((f, at)) = degree
-                                && m.first <= at + 3
-                            {
-                                w *= f;
-                            }
-                            degree = None;
                             let c = &mut comp.contributions[k];
-                            c.weight = w;
+                            c.weight = d * dir * take_degree(&mut degree, m.first);
                             c.last = m.last;
                             c.rule = "polar item×movement";
                         }
