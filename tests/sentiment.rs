@@ -69,6 +69,18 @@ const RULES: &[(&str, Label)] = cases![
     // market orders: selling piling up is bad, buying gathering is good
     "決算発表後、同社株には売りが膨らんだ。" => Negative,
     "好決算を受けて同社株に買いが集まった。" => Positive,
+    // a signed change after its baseline is the direction
+    "営業利益は732億円（同＋6.5％）となった。" => Positive,
+    "売上高は8,085億円（対前期△0.9％）となった。" => Negative,
+    "営業損失は5億円（前年同期比+20.5%）となった。" => Negative,
+    // a negated reaching or ability reaches back across its light words
+    "景気は持ち直したが、本格的な回復には至っていない。" => Negative,
+    "踊り場から脱することはできなかった。" => Negative,
+    // lacking what is good
+    "個人消費は力強さに欠ける。" => Negative,
+    "販売は力強さを欠いた。" => Negative,
+    "業界は足取りの重い状態が続いている。" => Negative,
+    "貸倒引当金繰入額が増加した。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the

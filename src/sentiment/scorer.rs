@@ -561,6 +561,9 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     }
     if matches!(surface, "△" | "▲") && tokens.get(i + 1).is_some_and(|n| n.features[1] == "数")
     {
+        if let Some(m) = signed_change(text, tokens, start, i) {
+            return Some(m);
+        }
         return Some(Match {
             first: i,
             last: i + 2,
@@ -579,7 +582,13 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     } {
         j -= 1;
     }
-    if j == i || j == start || !text[tokens[j - 1].norm.range()].ends_with('比') {
+    if j == i || j == start {
+        return None;
+    }
+    if is_sign(&text[tokens[j - 1].norm.range()]) {
+        return signed_change(text, tokens, start, j - 1);
+    }
+    if !text[tokens[j - 1].norm.range()].ends_with('比') {
         return None;
     }
     // A direction word right after (110%増) is the lexicon's business.
@@ -597,6 +606,60 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     Some(Match {
         first: j - 1,
         last: i + 1,
+        cue: Cue::Move(dir),
+        price: false,
+    })
+}
+
+/// A plus or minus sign written before a figure (`+`, `-`, `−`, `△`, `▲`).
+fn is_sign(surface: &str) -> bool {
+    matches!(surface, "+" | "-" | "−" | "△" | "▲")
+}
+
+/// `（対前期+2.3%）`, `（同△0.9%）`, `前年同期比−1.5%`: a signed change in
+/// percent after its baseline (a word ending in 比, 同, or 対 and the
+/// period), starting at the sign, token `sign`. The sign is the direction.
+fn signed_change(text: &str, tokens: &[RawToken], start: usize, sign: usize) -> Option<Match> {
+    let mut k = sign + 1;
+    while tokens
+        .get(k)
+        .is_some_and(|t| t.features[1] == "数" || matches!(&text[t.norm.range()], "." | ","))
+    {
+        k += 1;
+    }
+    let percent = tokens.get(k)?;
+    if k == sign + 1 || !text[percent.norm.range()].starts_with(['%', '％']) {
+        return None;
+    }
+    // A direction word right after (+5%増) is the lexicon's business.
+    if text[percent.norm.end..].starts_with(['増', '減', '上', '下', '高', '安']) {
+        return None;
+    }
+    let figure = &text[tokens[sign + 1].norm.start..percent.norm.start];
+    let value = crate::extract::number::parse_decimal(figure)?;
+    if value.cmp_value(crate::extract::number::Decimal::from_int(0))? == std::cmp::Ordering::Equal {
+        return None;
+    }
+    let base = sign.checked_sub(1).filter(|&b| b >= start)?;
+    let base_text = &text[tokens[base].norm.range()];
+    let first = if base_text.ends_with('比') || base_text == "同" {
+        base
+    } else if base_text.starts_with('前')
+        && base > start
+        && &text[tokens[base - 1].norm.range()] == "対"
+    {
+        base - 1
+    } else {
+        return None;
+    };
+    let dir = if text[tokens[sign].norm.range()].starts_with('+') {
+        1.0
+    } else {
+        -1.0
+    };
+    Some(Match {
+        first,
+        last: k + 1,
         cue: Cue::Move(dir),
         price: false,
     })
@@ -827,6 +890,37 @@ const OFFSET_VERBS: &[&str] = &[
     "賄う",
     "賄える",
 ];
+
+/// Whether a negation at token `neg` reaches back to a cue ending at token
+/// `last`: within [`SHIFT_REACH`] tokens, or further across the light words
+/// of a negated reaching or ability (`活況な荷動きには至らず`,
+/// `踊り場から脱することはできていない`) — particles, auxiliaries, こと, the
+/// verbs 至る / 達する / 及ぶ / できる / いる / おる, and at most one noun the cue
+/// qualifies.
+fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
+    if neg <= last + SHIFT_REACH {
+        return true;
+    }
+    let Some(between) = tokens.get(last..neg) else {
+        return false;
+    };
+    let mut nouns = 0;
+    let mut reaching = false;
+    for t in between {
+        let [pos, p1, .., base, _, _] = *t.features;
+        match pos {
+            "助詞" | "助動詞" => {}
+            "動詞" if matches!(base, "至る" | "達する" | "及ぶ" | "できる") => {
+                reaching = true
+            }
+            "動詞" if matches!(base, "いる" | "おる" | "する") => {}
+            "名詞" if p1 == "非自立" && base == "こと" => {}
+            "名詞" if nouns == 0 => nouns += 1,
+            _ => return false,
+        }
+    }
+    reaching
+}
 
 /// The token after a cause marker (により, に伴い, ため, を受けて) between
 /// tokens `from` and `to`, if any.
@@ -1574,7 +1668,7 @@ impl Scorer {
                 Cue::Negation => {
                     if let Some(c) = comp.contributions.last_mut()
                         && c.clause == clause
-                        && m.first <= c.last + SHIFT_REACH
+                        && negation_reaches(tokens, c.last, m.first)
                         && !tokens
                             .get(c.last..m.first)
                             .unwrap_or(&[])
