@@ -170,6 +170,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                 && (at_boundary(ctx, end) || shares_after(ctx, end))
                 && !place_or_unit(text, start, end)
                 && !ordinary_use(&text[end..])
+                && !numbered_product(&text[end..])
                 && !output_rate(alias, &text[end..])
         };
         if !ok {
@@ -267,12 +268,38 @@ fn named_in_context(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Whether an English name opens a quoted product name that goes on
-/// (「PlayStation 5 Pro」, 「Nintendo Switch 2」): the product, not its maker.
+/// (「PlayStation 5 Pro」, 「Nintendo Switch 2」), or a numbered one
+/// (PlayStation 5, Nintendo Switch 2): the product, not its maker.
 fn product_name(text: &str, start: usize, end: usize) -> bool {
-    text[..start].ends_with('「')
+    (text[..start].ends_with('「')
         && text[end..]
             .strip_prefix(' ')
-            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphanumeric())))
+        || numbered_product(&text[end..])
+}
+
+/// Whether what follows a brand is a model number, after up to two more
+/// English words (`5` of PlayStation 5, ` Switch 2`), and not a count or an
+/// amount (`3社`, `5%`).
+fn numbered_product(after: &str) -> bool {
+    let mut rest = after;
+    for _ in 0..2 {
+        match rest.strip_prefix(' ') {
+            Some(r) if r.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                let w = r
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(r.len());
+                rest = &r[w..];
+            }
+            _ => break,
+        }
+    }
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && !rest[digits..].starts_with(|c: char| {
+            c.is_ascii_alphanumeric() || "%％.,，．社円億万兆年月日倍位人件台店期千百".contains(c)
+        })
 }
 
 /// A katakana character (including ー and ・).
@@ -322,14 +349,26 @@ fn extended_listed(
     let mut j = first;
     loop {
         let start = ctx.tokens[j].norm.start;
+        // English words go on across a space (Microsoft Corporation).
+        let joined = |end: usize| end == start || spaced_words(ctx.text, end, start);
         let at = companies.iter().position(|c| {
-            c.span.end == start
+            joined(c.span.end)
                 && matches!(&c.value, EntityValue::Company(v) if v.id.as_deref() == Some(id))
         });
         if at.is_some() {
             return at;
         }
-        if j == 0 || first - j >= 4 || ctx.tokens[j - 1].norm.end != start {
+        if j == 0 || first - j >= 4 {
+            return None;
+        }
+        // A space between English words may be a token of its own.
+        if j >= 2
+            && ctx.text[ctx.tokens[j - 1].norm.range()] == *" "
+            && spaced_words(ctx.text, ctx.tokens[j - 2].norm.end, start)
+        {
+            j -= 1;
+        }
+        if !joined(ctx.tokens[j - 1].norm.end) {
             return None;
         }
         let t = &ctx.tokens[j - 1];
@@ -339,6 +378,37 @@ fn extended_listed(
         }
         j -= 1;
     }
+}
+
+/// Whether `text[end..start]` is one space between two English words.
+fn spaced_words(text: &str, end: usize, start: usize) -> bool {
+    start == end + 1
+        && text.as_bytes()[end] == b' '
+        && text[..end].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.')
+        && text[start..].starts_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// The English name written right before `end` (`Gemini Space Station`):
+/// one to five words, each capitalized (or `&`), after a character that is
+/// not English.
+fn english_name_before(text: &str, end: usize) -> Option<Span> {
+    let head = &text[..end];
+    let run = head.len()
+        - head
+            .trim_end_matches(|c: char| {
+                c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '&' | '-' | '\'')
+            })
+            .len();
+    let start = end - run;
+    let name = text[start..end].trim_start();
+    let start = end - name.len();
+    let words: Vec<&str> = name.split(' ').collect();
+    let capitalized = |w: &str| w == "&" || w.starts_with(|c: char| c.is_ascii_uppercase());
+    (!name.is_empty()
+        && words.len() <= 5
+        && words.iter().all(|w| !w.is_empty() && capitalized(w))
+        && name.len() >= 3)
+        .then_some(Span::new(start, end))
 }
 
 /// A company found by pattern, not in the gazetteer: no id, named as written.
@@ -407,8 +477,16 @@ pub(crate) fn from_codes(
             .find(|e| e.mic == v.mic)
             .map_or(&*v.exchange, |e| e.key.as_str());
         let known = g.company_by_ticker(key, &v.symbol);
-        // An unlisted name is trusted before a Japanese code only.
+        // An unlisted name is trusted before a Japanese code, or when it is
+        // an English name (Gemini Space Station（NASDAQ: GEMI）).
         if !matches!(&*v.mic, "XTKS" | "XNGO" | "XSAP" | "XFKA") && known.is_none() {
+            if let Some(span) = english_name_before(ctx.text, name_end)
+                && !covered.overlaps(span)
+                && !matches!(&ctx.text[span.range()], "ADR" | "ADS" | "GDR")
+            {
+                covered.insert(span);
+                companies.push(unlisted(ctx, span));
+            }
             continue;
         }
         // A listed company's name as written: its last token, and katakana

@@ -201,6 +201,16 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
             }
             end = w_start + word.len();
         }
+        // A bare family name that an English name goes on from (Gemini Space
+        // Station, Claude Monet) is part of that name, not a model.
+        if version.is_none()
+            && variants.is_empty()
+            && text[end..]
+                .strip_prefix(' ')
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        {
+            continue;
+        }
         let span = Span::new(start, end);
         // Matches come in text order: only the last model can overlap.
         if out

@@ -123,7 +123,15 @@ const BOUND_BEFORE: &[(&str, Bound)] = &[
 ];
 const RANGE_MARKS: &[char] = &['～', '〜', '~'];
 /// What makes `XからY` a range rather than a move from X to Y.
-const RANGE_TAILS: &[&str] = &["の範囲", "の間", "のレンジ", "の幅", "程度", "規模"];
+const RANGE_TAILS: &[&str] = &[
+    "の範囲",
+    "の間",
+    "のレンジ",
+    "の幅",
+    "程度",
+    "規模",
+    "までの",
+];
 const PER_SHARE: &[&str] = &[
     "1株当たり",
     "1株あたり",

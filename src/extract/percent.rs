@@ -32,6 +32,13 @@ const BETWEEN: &[&str] = &[
     "小幅",
     "それぞれ",
     "ずつ",
+    // The level a move ends at (4.6%台に低下, 0.5%まで上昇).
+    "台に",
+    "台へ",
+    "台まで",
+    "に",
+    "へ",
+    "まで",
 ];
 pub(crate) const UP_WORDS: &[&str] = &[
     "上昇",

@@ -171,6 +171,32 @@ fn after_capitals(text: &str, pos: usize) -> bool {
     n >= 2 && !b[..pos - n].last().is_some_and(u8::is_ascii_alphanumeric)
 }
 
+/// Whether the text before `pos` ends with a katakana word of four or more
+/// characters and the bracketed code ending at `end` is followed by what
+/// follows a subject or a name (は, が, の, も, と, 、): an unlisted company
+/// written in katakana (`ホギメディカル（3593）は`).
+fn after_katakana_name(text: &str, pos: usize, end: usize) -> bool {
+    let n = text[..pos]
+        .chars()
+        .rev()
+        .take_while(|&c| super::company::is_katakana(c))
+        .count();
+    n >= 4 && text[end..].starts_with(['は', 'が', 'の', 'も', 'と', '、', ','])
+}
+
+/// `（8306、NYSE：MUFG）`: an opening paren at `open_at`, a Japanese code,
+/// then a comma and another listing: the code's span and start.
+fn listed_code_first(text: &str, open_at: usize) -> Option<(Span, usize)> {
+    let code_at = open_at + text[open_at..].chars().next()?.len_utf8();
+    let code = text.as_bytes().get(code_at..code_at + 4)?;
+    if !is_jp_code(code) {
+        return None;
+    }
+    let rest = text[code_at + 4..].strip_prefix(['、', ','])?.trim_start();
+    rest.starts_with(|c: char| c.is_ascii_uppercase())
+        .then(|| (Span::new(code_at, code_at + 4), code_at))
+}
+
 /// Whether the bracket at `open_at` follows a company: one found
 /// (`companies` is sorted and does not overlap), or a noun run ending like
 /// one (`…自動車（7203）`).
@@ -429,11 +455,14 @@ pub(crate) fn extract(
         for (open_at, (span, code_at)) in parens.iter().filter_map(|&at| {
             bracketed_code(text, at, PAREN_CLOSES)
                 .or_else(|| aliased_code(text, at))
+                .or_else(|| listed_code_first(text, at))
                 .map(|found| (at, found))
         }) {
             let code = &text[code_at..code_at + 4];
             let named = after_company(text, companies, open_at)
-                || (after_capitals(text, open_at) && !year_like(code));
+                || ((after_capitals(text, open_at)
+                    || after_katakana_name(text, open_at, span.end))
+                    && !year_like(code));
             if named && !taken.overlaps(span) {
                 taken.insert(span);
                 found.push(ticker(g, tse, code, span));
