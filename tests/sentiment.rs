@@ -81,6 +81,19 @@ const RULES: &[(&str, Label)] = cases![
     "販売は力強さを欠いた。" => Negative,
     "業界は足取りの重い状態が続いている。" => Negative,
     "貸倒引当金繰入額が増加した。" => Negative,
+    // avoiding undoes what is avoided; not avoiding leaves it
+    "資産売却益で損失を穴埋めし、赤字転落は回避した。" => Positive,
+    "円高の逆風で今期の減益は避けられなかった。" => Negative,
+    // a ratio repeated for the next item (同112.9%)
+    "営業利益は201億円（同112.9%）となった。" => Positive,
+    // a market order that is a subject is what moves
+    "決算が市場予想に届かず、失望売りが広がった。" => Negative,
+    // 〜かねない is a possibility, not a negation
+    "利払い費が膨らめば、財政への懸念が強まりかねない。" => Negative,
+    // the subject past a note in brackets
+    "完全失業率（季節調整値）は2.4%と、前月から0.2ポイント低下した。" => Positive,
+    "株価は年初来の安値に沈んだ。" => Negative,
+    "補修費がかさみ、利益を押し下げた。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -588,7 +588,15 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     if is_sign(&text[tokens[j - 1].norm.range()]) {
         return signed_change(text, tokens, start, j - 1);
     }
-    if !text[tokens[j - 1].norm.range()].ends_with('比') {
+    // A ratio to a baseline: 前期比97.2%, or （同112.9%） after one.
+    let base = &text[tokens[j - 1].norm.range()];
+    let repeated = base == "同"
+        && j >= 2
+        && text[tokens[j - 2].norm.range()].ends_with(['(', '（', '、'])
+        && surface
+            .trim_start_matches(['%', '％'])
+            .starts_with([')', '）']);
+    if !base.ends_with('比') && !repeated {
         return None;
     }
     // A direction word right after (110%増) is the lexicon's business.
@@ -843,6 +851,14 @@ fn within_reach(tokens: &[RawToken], last: usize, first: usize) -> bool {
 /// Whether the item ending before token `end` is a clause's subject or
 /// topic (the particle after it is は, が or も).
 fn is_subject(tokens: &[RawToken], end: usize) -> bool {
+    // Past a short note in brackets: 完全失業率（季節調整値）は.
+    let end = match tokens.get(end) {
+        Some(t) if t.features[1] == "括弧開" => tokens
+            .get(end + 1..(end + 8).min(tokens.len()))
+            .and_then(|note| note.iter().position(|t| t.features[1] == "括弧閉"))
+            .map_or(end, |k| end + 2 + k),
+        _ => end,
+    };
     tokens
         .get(end)
         .is_some_and(|t| t.features[0] == "助詞" && matches!(t.features[6], "は" | "が" | "も"))
@@ -1655,16 +1671,19 @@ impl Scorer {
                     push(&mut comp, w, "polar word", &mut degree);
                     // A polar noun can be what a movement after it moves;
                     // it never stands as a bare item.
-                    if tokens
-                        .get(m.last.wrapping_sub(1))
-                        .is_some_and(|t| t.features[0] == "名詞")
-                        && voiced_subject(tokens, m.last)
+                    // (Its last word may be a verb's noun form: 失望売り.)
+                    if tokens.get(m.last.wrapping_sub(1)).is_some_and(|t| {
+                        t.features[0] == "名詞"
+                            || (t.features[0] == "動詞" && t.features[5].starts_with("連用"))
+                    }) && voiced_subject(tokens, m.last)
                     {
                         prior = item.filter(|it| !it.2);
                         item = Some((w.signum(), m.last, true));
                         polar_item = Some((comp.contributions.len() - 1, m.last));
                     }
                 }
+                // 〜かねない (may well happen) negates nothing.
+                Cue::Negation if m.first > 0 && tokens[m.first - 1].features[6] == "かねる" => {}
                 Cue::Negation => {
                     if let Some(c) = comp.contributions.last_mut()
                         && c.clause == clause
