@@ -94,6 +94,10 @@ const RULES: &[(&str, Label)] = cases![
     "完全失業率（季節調整値）は2.4%と、前月から0.2ポイント低下した。" => Positive,
     "株価は年初来の安値に沈んだ。" => Negative,
     "補修費がかさみ、利益を押し下げた。" => Negative,
+    // a price's move after a figure, in full; a bare movement says little
+    "終値は前日比318円安だった。" => Negative,
+    "同社株も3%高。" => Positive,
+    "出資比率を20%から34%に引き上げる。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -29,6 +29,9 @@ pub const NEUTRAL_BAND: f32 = 0.4;
 const ITEM_REACH: usize = 6;
 /// How far a negation or stop reaches back to the cue it shifts.
 const SHIFT_REACH: usize = 4;
+/// Weight of a movement with no item it moves (`上昇した`, `引き上げ`): what
+/// rose is unknown, so it says little.
+const BARE_MOVEMENT: f32 = 0.5;
 /// Weight of an undesirable item mentioned with no movement (`減損損失を計上`).
 const BARE_UNDESIRABLE: f32 = -0.15;
 
@@ -1228,6 +1231,10 @@ impl Scorer {
             Cue::Move(_) | Cue::Polar(_) | Cue::Evaluate(_) if key.chars().count() == 1 => {
                 first > 0 && is_numeric(text, &tokens[first - 1])
             }
+            // 318円安 is a price's fall; 円安 on its own is the currency.
+            Cue::Move(_) if matches!(key, "円安" | "円高") => {
+                first > 0 && is_numeric(text, &tokens[first - 1])
+            }
             _ => true,
         }
     }
@@ -1625,7 +1632,16 @@ impl Scorer {
                             (d, "item×movement")
                         }
                         _ if m.price => (-1.0, "price movement"),
-                        _ => (1.0, "movement"),
+                        // 3%高, 318円安: a share price's move, in full.
+                        _ if m.last == m.first + 1
+                            && matches!(
+                                tokens[m.first].features[6],
+                                "高" | "安" | "円高" | "円安"
+                            ) =>
+                        {
+                            (1.0, "movement")
+                        }
+                        _ => (BARE_MOVEMENT, "movement"),
                     };
                     match (item, polar_item) {
                         // A polar noun moving (懸念が強まる, 懸念は後退): the
@@ -1654,7 +1670,14 @@ impl Scorer {
                 Cue::Stop => {
                     match comp.contributions.last_mut() {
                         Some(c) if c.clause == clause && m.first <= c.last + SHIFT_REACH => {
-                            c.weight = -c.weight;
+                            // A fall that stopped (下落に歯止め) says what it
+                            // says in full, whatever fell.
+                            let full = if c.rule == "movement" {
+                                1.0 / BARE_MOVEMENT
+                            } else {
+                                1.0
+                            };
+                            c.weight = -c.weight * full;
                             c.last = m.last;
                             c.rule = "stopped movement";
                         }
