@@ -98,6 +98,9 @@ const RULES: &[(&str, Label)] = cases![
     "終値は前日比318円安だった。" => Negative,
     "同社株も3%高。" => Positive,
     "出資比率を20%から34%に引き上げる。" => Neutral,
+    // what goes away is a movement down (costs gone is good)
+    "前期に計上した為替差損がなくなった。" => Positive,
+    "主力顧客からの受注がなくなった。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the
