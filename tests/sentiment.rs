@@ -101,6 +101,13 @@ const RULES: &[(&str, Label)] = cases![
     // what goes away is a movement down (costs gone is good)
     "前期に計上した為替差損がなくなった。" => Positive,
     "主力顧客からの受注がなくなった。" => Negative,
+    // one movement told twice counts once
+    "税引前利益は同58%減と大きく落ち込んだが、本業の営業利益は9%増と堅調だった。" => Positive,
+    "営業利益は7期ぶりに過去最高を更新した。" => Positive,
+    "最終赤字は過去最高となった。" => Negative,
+    // a concessive も ends a negation's reach; currency news is not a price
+    "株価は上昇も高値には至らなかった。" => Positive,
+    "円相場は前日比1円安の1ドル=155円で取引を終えた。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -84,6 +84,11 @@ pub(crate) fn extract(
             continue;
         }
         let end = direction_after(text, f.span.end).map_or(f.span.end, |(_, e)| e.max(f.span.end));
+        // A level reached (1.5%に上昇, 4.6%台に低下) is where the move ended,
+        // not its size.
+        let after = &text[f.span.end..];
+        let after = after.strip_prefix('台').unwrap_or(after);
+        let level = after.starts_with(['に', 'へ']) || after.starts_with("まで");
         // The predicate may be a revision (5%下方修正): one change, not two.
         moves.push(Span::new(f.span.start, end));
         out.push(Found::found(
@@ -91,10 +96,10 @@ pub(crate) fn extract(
             EntityValue::Change(ChangeValue {
                 subject: p.subject.clone(),
                 direction,
-                size: p.value,
+                size: if level { None } else { p.value },
                 unit: Some(p.unit.clone()),
                 from: None,
-                to: None,
+                to: if level { p.value } else { None },
                 baseline: p.baseline.clone(),
             }),
         ));

@@ -296,10 +296,16 @@ fn numbered_product(after: &str) -> bool {
     }
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    // What may follow a model number (not 4～9月期, 2輪, 1株, 3事業).
+    let mut tail = rest[digits..].chars();
+    let (next, after) = (tail.next(), tail.next());
     (1..=3).contains(&digits)
-        && !rest[digits..].starts_with(|c: char| {
-            c.is_ascii_alphanumeric() || "%％.,，．社円億万兆年月日倍位人件台店期千百".contains(c)
-        })
+        && match next {
+            None => true,
+            // Not a decimal or a grouped figure (5.5, 1,000).
+            Some('.' | ',') => !after.is_some_and(|c| c.is_ascii_digit()),
+            Some(c) => " 、。」）)のはがをとも".contains(c) || c == 'で',
+        }
 }
 
 /// A katakana character (including ー and ・).
@@ -388,6 +394,34 @@ fn spaced_words(text: &str, end: usize, start: usize) -> bool {
         && text[start..].starts_with(|c: char| c.is_ascii_alphanumeric())
 }
 
+/// Words that describe a company in front of its English name.
+const ENGLISH_DESCRIPTORS: &[&str] = &[
+    "AI", "EV", "IT", "IoT", "SaaS", "SoC", "ETF", "REIT", "SPAC", "ADR", "VC", "PC", "Fintech",
+    "FinTech",
+];
+/// Legal forms that are not a name on their own.
+const ENGLISH_LEGAL_FORMS: &[&str] = &[
+    "Inc",
+    "Inc.",
+    "Corp",
+    "Corp.",
+    "Corporation",
+    "Co.",
+    "Ltd",
+    "Ltd.",
+    "Limited",
+    "Holdings",
+    "Group",
+    "plc",
+    "PLC",
+    "AG",
+    "SE",
+    "SA",
+    "NV",
+    "N.V.",
+    "LLC",
+];
+
 /// The English name written right before `end` (`Gemini Space Station`):
 /// one to five words, each capitalized (or `&`), after a character that is
 /// not English.
@@ -400,9 +434,18 @@ fn english_name_before(text: &str, end: usize) -> Option<Span> {
             })
             .len();
     let start = end - run;
-    let name = text[start..end].trim_start();
+    let mut name = text[start..end].trim_start();
+    // A descriptor in front of the name (新興AI Zeta Robotics, 米EV Rivo Motors).
+    while let Some((head, rest)) = name.split_once(' ')
+        && ENGLISH_DESCRIPTORS.contains(&head)
+    {
+        name = rest;
+    }
     let start = end - name.len();
     let words: Vec<&str> = name.split(' ').collect();
+    if words.len() == 1 && ENGLISH_LEGAL_FORMS.contains(&name) {
+        return None;
+    }
     let capitalized = |w: &str| w == "&" || w.starts_with(|c: char| c.is_ascii_uppercase());
     (!name.is_empty()
         && words.len() <= 5

@@ -109,6 +109,20 @@ fn word_end(text: &str, from: usize) -> usize {
         .unwrap_or(text.len() - from)
 }
 
+/// Words after a bare family name that keep it a model mention (Gemini
+/// App, Claude Code); all-capital words (API, CLI) keep it too.
+const MODEL_PRODUCT_WORDS: &[&str] = &[
+    "App",
+    "Apps",
+    "Code",
+    "Chat",
+    "Live",
+    "Advanced",
+    "Enterprise",
+    "Team",
+    "Business",
+];
+
 /// Models from the family prefixes found in the text (`prefixes`, see
 /// [`Gazetteer::find_names`]) and the version grammar after them.
 pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
@@ -205,9 +219,12 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
         // Station, Claude Monet) is part of that name, not a model.
         if version.is_none()
             && variants.is_empty()
-            && text[end..]
-                .strip_prefix(' ')
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            && text[end..].strip_prefix(' ').is_some_and(|rest| {
+                let word = &rest[..word_end(rest, 0)];
+                word.starts_with(|c: char| c.is_ascii_uppercase())
+                    && word.contains(|c: char| c.is_ascii_lowercase())
+                    && !MODEL_PRODUCT_WORDS.contains(&word)
+            })
         {
             continue;
         }

@@ -123,15 +123,32 @@ const BOUND_BEFORE: &[(&str, Bound)] = &[
 ];
 const RANGE_MARKS: &[char] = &['～', '〜', '~'];
 /// What makes `XからY` a range rather than a move from X to Y.
-const RANGE_TAILS: &[&str] = &[
-    "の範囲",
-    "の間",
-    "のレンジ",
-    "の幅",
-    "程度",
-    "規模",
-    "までの",
-];
+const RANGE_TAILS: &[&str] = &["の範囲", "の間", "のレンジ", "の幅", "程度", "規模"];
+/// Whether what follows `XからY` makes it a range: a word of extent (の範囲,
+/// 程度), or までの before anything but a movement (3億ドルから5億ドルまでの資金,
+/// not 100億円から120億円までの増加).
+fn range_tail(after: &str) -> bool {
+    const MOVES: &[&str] = &[
+        "増",
+        "減",
+        "値上げ",
+        "値下げ",
+        "引き上げ",
+        "引き下げ",
+        "上昇",
+        "下落",
+        "拡大",
+        "縮小",
+        "改善",
+        "悪化",
+        "上方",
+        "下方",
+    ];
+    RANGE_TAILS.iter().any(|t| after.starts_with(t))
+        || after
+            .strip_prefix("までの")
+            .is_some_and(|rest| !MOVES.iter().any(|m| rest.starts_with(m)))
+}
 const PER_SHARE: &[&str] = &[
     "1株当たり",
     "1株あたり",
@@ -408,7 +425,7 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                     || gap.chars().count() == 1 && gap.starts_with(RANGE_MARKS))
                     && let Some((e2, code2)) = currency_after(text, next.end)
                     && code2 == code
-                    && (gap != "から" || RANGE_TAILS.iter().any(|t| text[e2..].starts_with(t)))
+                    && (gap != "から" || range_tail(&text[e2..]))
                 {
                     // 50億ドル～70億ドル, 50億ドルから70億ドルの範囲: one range
                     // (not 3,000円から3,500円に引き上げ, a change).

@@ -172,16 +172,17 @@ fn after_capitals(text: &str, pos: usize) -> bool {
 }
 
 /// Whether the text before `pos` ends with a katakana word of four or more
-/// characters and the bracketed code ending at `end` is followed by what
-/// follows a subject or a name (は, が, の, も, と, 、): an unlisted company
-/// written in katakana (`ホギメディカル（3593）は`).
-fn after_katakana_name(text: &str, pos: usize, end: usize) -> bool {
+/// characters and the bracketed code ending at `end` is followed by the
+/// particle of a subject (は, が): an unlisted company written in katakana
+/// (`ホギメディカル（3593）は`). A round code (（3000）, （5000）) is more often
+/// a figure.
+fn after_katakana_name(text: &str, pos: usize, end: usize, code: &str) -> bool {
     let n = text[..pos]
         .chars()
         .rev()
         .take_while(|&c| super::company::is_katakana(c))
         .count();
-    n >= 4 && text[end..].starts_with(['は', 'が', 'の', 'も', 'と', '、', ','])
+    n >= 4 && !code.ends_with("00") && text[end..].starts_with(['は', 'が'])
 }
 
 /// `（8306、NYSE：MUFG）`: an opening paren at `open_at`, a Japanese code,
@@ -461,7 +462,7 @@ pub(crate) fn extract(
             let code = &text[code_at..code_at + 4];
             let named = after_company(text, companies, open_at)
                 || ((after_capitals(text, open_at)
-                    || after_katakana_name(text, open_at, span.end))
+                    || after_katakana_name(text, open_at, span.end, code))
                     && !year_like(code));
             if named && !taken.overlaps(span) {
                 taken.insert(span);

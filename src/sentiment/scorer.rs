@@ -923,6 +923,15 @@ fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
     let Some(between) = tokens.get(last..neg) else {
         return false;
     };
+    // The cue qualifies what is reached (活況な荷動きには, with な as だ;
+    // 回復には; 脱すること); a concessive も or a conjunction after it ends
+    // its reach (上昇も…至らず).
+    if !between
+        .first()
+        .is_some_and(|t| matches!(t.features[6], "だ" | "の" | "に" | "こと"))
+    {
+        return false;
+    }
     let mut nouns = 0;
     let mut reaching = false;
     for t in between {
@@ -1232,8 +1241,14 @@ impl Scorer {
                 first > 0 && is_numeric(text, &tokens[first - 1])
             }
             // 318円安 is a price's fall; 円安 on its own is the currency.
+            // (Not in currency news: 円相場は前日比1円安.)
             Cue::Move(_) if matches!(key, "円安" | "円高") => {
-                first > 0 && is_numeric(text, &tokens[first - 1])
+                first > 0
+                    && is_numeric(text, &tokens[first - 1])
+                    && !tokens[first.saturating_sub(12)..first].iter().any(|t| {
+                        let s = &text[t.norm.range()];
+                        s.contains("円相場") || s.contains("為替") || s.contains("ドル")
+                    })
             }
             _ => true,
         }
@@ -1578,6 +1593,8 @@ impl Scorer {
         let mut bare_items: Vec<(usize, usize, usize)> = Vec::new();
         // (contribution, last token) of a polar noun standing as the item.
         let mut polar_item: Option<(usize, usize)> = None;
+        // (item's last token, contribution) of the last item×movement.
+        let mut moved: Option<(usize, usize)> = None;
 
         for (n, m) in matches.iter().enumerate() {
             if let Some((t_first, t_last, d)) = target_pending
@@ -1633,13 +1650,13 @@ impl Scorer {
                         }
                         _ if m.price => (-1.0, "price movement"),
                         // 3%高, 318円安: a share price's move, in full.
-                        _ if m.last == m.first + 1
+                        _ if m.last <= m.first + 2
                             && matches!(
-                                tokens[m.first].features[6],
+                                tokens[m.last - 1].features[6],
                                 "高" | "安" | "円高" | "円安"
                             ) =>
                         {
-                            (1.0, "movement")
+                            (1.0, "price move after a figure")
                         }
                         _ => (BARE_MOVEMENT, "movement"),
                     };
@@ -1654,7 +1671,31 @@ impl Scorer {
                             c.last = m.last;
                             c.rule = "polar item×movement";
                         }
-                        _ => push(&mut comp, d * dir, rule, &mut degree),
+                        // The same item's movement told twice
+                        // (同58%減と大きく落ち込んだ) counts once, at its
+                        // stronger telling.
+                        (Some((_, last, true)), _)
+                            if rule == "item×movement"
+                                && moved.is_some_and(|(at, k)| {
+                                    at == last
+                                        && comp.contributions[k].clause == clause
+                                        && (comp.contributions[k].weight > 0.0) == (d * dir > 0.0)
+                                }) =>
+                        {
+                            let k = moved.map_or(0, |(_, k)| k);
+                            let w = d * dir * take_degree(&mut degree, m.first);
+                            let c = &mut comp.contributions[k];
+                            if w.abs() > c.weight.abs() {
+                                c.weight = w;
+                            }
+                            c.last = m.last;
+                        }
+                        _ => {
+                            push(&mut comp, d * dir, rule, &mut degree);
+                            if let (Some((_, last, _)), "item×movement") = (item, rule) {
+                                moved = Some((last, comp.contributions.len() - 1));
+                            }
+                        }
                     }
                     polar_item = None;
                     if let Some(it) = item.as_mut() {
