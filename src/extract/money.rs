@@ -50,6 +50,11 @@ const CURRENCY_WORDS: &[(&str, &str)] = &[
     ("アルゼンチンペソ", "ARS"),
     ("ペソ", "MXN"),
     ("トルコリラ", "TRY"),
+    ("リラ", "TRY"),
+    ("ランド", "ZAR"),
+    // Hundredths of a yen (スプレッドは0.18銭); 円 and 銭 together are read
+    // as one amount before this.
+    ("銭", "JPY"),
     ("南アフリカランド", "ZAR"),
     ("南アランド", "ZAR"),
     ("スウェーデンクローナ", "SEK"),
@@ -100,6 +105,7 @@ const SCALE_WORDS: &[(&str, u32)] = &[
 
 const APPROX_BEFORE: &[&str] = &["約", "およそ", "概算で", "概算", "ほぼ", "推定"];
 const APPROX_AFTER: &[&str] = &[
+    "の規模",
     "程度",
     "前後",
     "規模",
@@ -184,8 +190,9 @@ fn currency_after(text: &str, pos: usize) -> Option<(usize, &'static str)> {
         if word == "元" && (rest[3..].starts_with('本') || rest[3..].starts_with('金')) {
             return None;
         }
-        // ドン only as a whole word (not ドンキ).
-        if word == "ドン" && rest[word.len()..].starts_with(is_katakana) {
+        // ドン, ランド, リラ only as whole words (not ドンキ, ランドセル).
+        if matches!(word, "ドン" | "ランド" | "リラ") && rest[word.len()..].starts_with(is_katakana)
+        {
             return None;
         }
         return Some((pos + word.len(), code));
@@ -403,6 +410,9 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         } else if let Some((e, code)) = currency_after(text, end) {
             currency = Some(code);
             end = e;
+            if text[..end].ends_with('銭') {
+                value = value.map(|v| v.scaled_down(2));
+            }
             if let Some(&next) = numbers.get(i)
                 && next.start >= end
                 && next.start - end <= "から".len()
@@ -493,6 +503,20 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         let Some(mut currency) = currency else {
             continue;
         };
+        // 87銭5厘, 2銭5厘: thousandths of a yen after the sen.
+        if text[..end].ends_with('銭')
+            && let Some(&next) = numbers.get(i)
+            && next.start == end
+            && text[next.end..].starts_with('厘')
+            && let Ok(rin) = next.value
+            && rin.is_integer()
+            && rin.cmp_value(Decimal::from_int(10)) == Some(std::cmp::Ordering::Less)
+        {
+            value =
+                value.and_then(|v| v.checked_add(rin.scaled_down(3)).map_err(|e| e.to_string()));
+            end = next.end + '厘'.len_utf8();
+            i += 1;
+        }
         // 100円ショップ names a kind of shop.
         if text[end..].starts_with("ショップ") {
             continue;
@@ -533,6 +557,13 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if let Some(i) = APPROX_AFTER_FIRST.prefixes_of(&text[end..]).next() {
             approximate = true;
             end += APPROX_AFTER[i].len();
+        }
+        // マイナス23億円 (a loss written out); プラス41億円 keeps its value.
+        if text[..start].ends_with("マイナス") {
+            value = value.map(|v| v.negated());
+            start -= "マイナス".len();
+        } else if text[..start].ends_with("プラス") {
+            start -= "プラス".len();
         }
         let per_share = per_share_before(text, start);
         let mut money = MoneyValue {

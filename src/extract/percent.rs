@@ -13,6 +13,8 @@ use crate::span::Span;
 
 const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
 const POINT_UNITS: &[&str] = &["ポイント", "pt", "ﾎﾟｲﾝﾄ"];
+/// Basis points, hundredths of a percentage point (a longer name first).
+const BASIS_POINT_UNITS: &[&str] = &["ベーシスポイント", "bps", "bp"];
 const RANGE_MARKS: &[char] = &['～', '〜', '~'];
 /// Words that may stand between a figure and its predicate.
 const BETWEEN: &[&str] = &[
@@ -329,28 +331,46 @@ fn wari(
     numbers: &[ParsedNumber],
     next: usize,
 ) -> Option<(Result<Decimal, String>, usize, usize)> {
-    if !text[n.end..].starts_with('割') {
+    // A rate of interest in 分 alone follows 年 (年7分5厘 = 7.5%).
+    let yearly_bu = text[..n.start].ends_with('年') && text[n.end..].starts_with('分');
+    if !text[n.end..].starts_with('割') && !yearly_bu {
         return None;
     }
-    let mut end = n.end + '割'.len_utf8();
-    let mut value = n.value.map_err(|e| e.to_string()).and_then(|v| {
-        v.checked_mul(Decimal::from_int(10))
-            .map_err(|e| e.to_string())
-    });
-    let mut used = 0;
-    if let Some(m) = numbers.get(next)
-        && m.start == end
-        && text[m.end..].starts_with('分')
-    {
-        value = value.and_then(|v| {
-            v.checked_add(m.value.map_err(|e| e.to_string())?)
+    let (mut end, mut value, mut used) = if yearly_bu {
+        (
+            n.end + '分'.len_utf8(),
+            n.value.map_err(|e| e.to_string()),
+            0,
+        )
+    } else {
+        let value = n.value.map_err(|e| e.to_string()).and_then(|v| {
+            v.checked_mul(Decimal::from_int(10))
                 .map_err(|e| e.to_string())
         });
-        end = m.end + '分'.len_utf8();
-        used = 1;
+        (n.end + '割'.len_utf8(), value, 0)
+    };
+    // The next smaller unit, 分 then 厘 (6割2分5厘 = 62.5%).
+    for (unit, exp) in [('分', 0), ('厘', 1)] {
+        if unit == '分' && yearly_bu {
+            continue;
+        }
+        if let Some(m) = numbers.get(next + used)
+            && m.start == end
+            && text[m.end..].starts_with(unit)
+        {
+            value = value.and_then(|v| {
+                v.checked_add(m.value.map_err(|e| e.to_string())?.scaled_down(exp))
+                    .map_err(|e| e.to_string())
+            });
+            end = m.end + unit.len_utf8();
+            used += 1;
+        }
     }
     // 割安 / 割高 / 割合 are words, not figures (2割引き is: 20% off).
-    if used == 0 && text[n.end + 3..].starts_with(['安', '高', '合', '当', '込', 'り']) {
+    if used == 0
+        && !yearly_bu
+        && text[n.end + 3..].starts_with(['安', '高', '合', '当', '込', 'り'])
+    {
         return None;
     }
     Some((value, end, used))
@@ -380,6 +400,17 @@ pub(crate) fn extract(
                     None => (n.end + u.len(), "percent"),
                 };
                 (n.value.map_err(|e| e.to_string()), end, unit, None)
+            } else if let Some(u) = BASIS_POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
+                if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    continue;
+                }
+                // 25bp: hundredths of a percentage point.
+                (
+                    n.value.map(|v| v.scaled_down(2)).map_err(|e| e.to_string()),
+                    n.end + u.len(),
+                    "point",
+                    None,
+                )
             } else if let Some(u) = POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
                 if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
                     continue;
