@@ -276,6 +276,60 @@ fn labelled_code(text: &str, at: usize) -> Option<(Span, usize)> {
     code_after(word_end).map(|code_at| (Span::new(at, code_at + 4), code_at))
 }
 
+/// `（035720）`, `（JD.com、09618）` at `open_at`: an opening paren, an
+/// optional short name and comma, then a code of five digits with a leading
+/// zero (Hong Kong) or six digits (Shanghai, Shenzhen, Korea), then the
+/// closing paren: the code's span and start.
+fn asian_code(text: &str, open_at: usize) -> Option<(Span, usize)> {
+    let inner_at = open_at + text[open_at..].chars().next()?.len_utf8();
+    let inner = &text[inner_at..];
+    let code_at = match inner
+        .char_indices()
+        .take(12)
+        .find(|&(_, c)| matches!(c, '、' | ','))
+    {
+        Some((k, c)) if !inner[..k].contains(['(', '（', ')', '）']) => {
+            inner_at + k + c.len_utf8()
+        }
+        _ => inner_at,
+    };
+    let code_at = code_at + (text[code_at..].len() - text[code_at..].trim_start().len());
+    let digits = text.as_bytes()[code_at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let end = code_at + digits;
+    let shape = digits == 6 || (digits == 5 && text.as_bytes()[code_at] == b'0');
+    (shape && text[end..].starts_with(PAREN_CLOSES)).then(|| (Span::new(code_at, end), code_at))
+}
+
+/// The market a bare code is on, named shortly before its bracket
+/// (韓国の…, KOSDAQ上場の…, 科創板に上場する…), or implied by a Hong Kong
+/// code's leading zero.
+fn market_named_before(text: &str, open_at: usize, code: &str) -> Option<&'static str> {
+    let window = super::window_before(text, open_at, 90);
+    let window = window.rsplit('。').next().unwrap_or(window);
+    if code.len() == 5 {
+        return Some("HKEX");
+    }
+    if ["韓国", "KOSDAQ", "KOSPI", "コスダック"]
+        .iter()
+        .any(|w| window.contains(w))
+    {
+        Some("KRX")
+    } else if ["科創板", "上海"].iter().any(|w| window.contains(w)) && code.starts_with('6') {
+        Some("SSE")
+    } else if ["深セン", "深圳", "創業板"]
+        .iter()
+        .any(|w| window.contains(w))
+        && code.starts_with(['0', '3'])
+    {
+        Some("SZSE")
+    } else {
+        None
+    }
+}
+
 /// Whether `symbol` has the shape of a listing on `exchange`.
 fn plausible(exchange: &str, symbol: &str) -> bool {
     let digits = symbol.bytes().all(|b| b.is_ascii_digit());
@@ -543,6 +597,38 @@ pub(crate) fn extract(
         {
             taken.insert(span);
             found.push(ticker(g, exchange, symbol, span));
+        }
+    }
+
+    // After a company, a bare Hong Kong, Chinese or Korean code in brackets
+    // (カカオ（035720）, 京東集団（JD.com、09618）): the exchange the gazetteer
+    // lists the company on, else the market named before it.
+    for &open_at in &parens {
+        let Some((span, code_at)) = asian_code(text, open_at) else {
+            continue;
+        };
+        let Ok(i) = companies.binary_search_by(|f| f.span.end.cmp(&open_at)) else {
+            continue;
+        };
+        let code = &text[code_at..span.end];
+        let listed = match &companies[i].value {
+            EntityValue::Company(CompanyValue { id: Some(id), .. }) => {
+                g.company(id).and_then(|c| {
+                    c.tickers
+                        .iter()
+                        .find(|(_, s)| s.trim_start_matches('0') == code.trim_start_matches('0'))
+                        .map(|(exchange, _)| exchange.as_str())
+                })
+            }
+            _ => None,
+        };
+        let exchange = listed.or_else(|| market_named_before(text, open_at, code));
+        if let Some(exchange) = exchange.and_then(|e| exchange_by_code(g, e))
+            && plausible(&g.exchanges[exchange].key, code)
+            && !taken.overlaps(span)
+        {
+            taken.insert(span);
+            found.push(ticker(g, exchange, code, span));
         }
     }
 
