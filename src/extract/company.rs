@@ -399,29 +399,6 @@ const ENGLISH_DESCRIPTORS: &[&str] = &[
     "AI", "EV", "IT", "IoT", "SaaS", "SoC", "ETF", "REIT", "SPAC", "ADR", "VC", "PC", "Fintech",
     "FinTech",
 ];
-/// Legal forms that are not a name on their own.
-const ENGLISH_LEGAL_FORMS: &[&str] = &[
-    "Inc",
-    "Inc.",
-    "Corp",
-    "Corp.",
-    "Corporation",
-    "Co.",
-    "Ltd",
-    "Ltd.",
-    "Limited",
-    "Holdings",
-    "Group",
-    "plc",
-    "PLC",
-    "AG",
-    "SE",
-    "SA",
-    "NV",
-    "N.V.",
-    "LLC",
-];
-
 /// The English name written right before `end` (`Gemini Space Station`):
 /// one to five words, each capitalized (or `&`), after a character that is
 /// not English.
@@ -443,7 +420,8 @@ fn english_name_before(text: &str, end: usize) -> Option<Span> {
     }
     let start = end - name.len();
     let words: Vec<&str> = name.split(' ').collect();
-    if words.len() == 1 && ENGLISH_LEGAL_FORMS.contains(&name) {
+    // A legal form on its own is not a name (Corporation（NASDAQ: X）).
+    if LEGAL_MARKS.contains(&(name, LegalMark::English)) || COMPANY_TAILS.contains(&name) {
         return None;
     }
     let capitalized = |w: &str| w == "&" || w.starts_with(|c: char| c.is_ascii_uppercase());

@@ -12,9 +12,16 @@ use super::{Context, Direction, EntityValue, Found, PercentValue, SpanIndex, Val
 use crate::span::Span;
 
 const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
-const POINT_UNITS: &[&str] = &["ポイント", "pt", "ﾎﾟｲﾝﾄ"];
-/// Basis points, hundredths of a percentage point (a longer name first).
-const BASIS_POINT_UNITS: &[&str] = &["ベーシスポイント", "bps", "bp"];
+/// Percentage points, and basis points in hundredths of one (the power of
+/// ten to scale down by; a longer name first).
+const POINT_UNITS: &[(&str, u32)] = &[
+    ("ポイント", 0),
+    ("pt", 0),
+    ("ﾎﾟｲﾝﾄ", 0),
+    ("ベーシスポイント", 2),
+    ("bps", 2),
+    ("bp", 2),
+];
 const RANGE_MARKS: &[char] = &['～', '〜', '~'];
 /// Words that may stand between a figure and its predicate.
 const BETWEEN: &[&str] = &[
@@ -35,9 +42,7 @@ const BETWEEN: &[&str] = &[
     "それぞれ",
     "ずつ",
     // The level a move ends at (4.6%台に低下, 0.5%まで上昇).
-    "台に",
-    "台へ",
-    "台まで",
+    "台",
     "に",
     "へ",
     "まで",
@@ -392,61 +397,54 @@ pub(crate) fn extract(
             continue;
         }
         let rest = &text[n.end..];
-        let (value, mut end, unit, mut max) =
-            if let Some(u) = PERCENT_UNITS.iter().find(|u| rest.starts_with(**u)) {
-                // 2.5パーセントポイント, 0.3%ポイント: percentage points.
-                let (end, unit) = match rest[u.len()..].strip_prefix("ポイント") {
-                    Some(_) => (n.end + u.len() + "ポイント".len(), "point"),
-                    None => (n.end + u.len(), "percent"),
-                };
-                (n.value.map_err(|e| e.to_string()), end, unit, None)
-            } else if let Some(u) = BASIS_POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
-                if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-                    continue;
-                }
-                // 25bp: hundredths of a percentage point.
-                (
-                    n.value.map(|v| v.scaled_down(2)).map_err(|e| e.to_string()),
-                    n.end + u.len(),
-                    "point",
-                    None,
-                )
-            } else if let Some(u) = POINT_UNITS.iter().find(|u| rest.starts_with(**u)) {
-                if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-                    continue;
-                }
-                // 2900ポイント台 is an index level, not a change in points;
-                // 1,000ポイントを付与 is a loyalty reward.
-                if rest[u.len()..].starts_with('台') || is_reward(&rest[u.len()..]) {
-                    continue;
-                }
-                (
-                    n.value.map_err(|e| e.to_string()),
-                    n.end + u.len(),
-                    "point",
-                    None,
-                )
-            } else if let Some((v, e, used)) = wari(text, &n, numbers, i) {
-                i += used;
-                (v, e, "percent", None)
-            } else if let Some(&next) = numbers.get(i)
-                && (rest.starts_with(RANGE_MARKS) || rest.starts_with('-'))
-                && text[n.end..next.start].chars().count() == 1
-                && let Some(u) = PERCENT_UNITS
-                    .iter()
-                    .find(|u| text[next.end..].starts_with(**u))
-            {
-                // 3～5%, 3-5%
-                i += 1;
-                (
-                    n.value.map_err(|e| e.to_string()),
-                    next.end + u.len(),
-                    "percent",
-                    Some(next.value.map_err(|e| e.to_string())),
-                )
-            } else {
-                continue;
+        let (value, mut end, unit, mut max) = if let Some(u) =
+            PERCENT_UNITS.iter().find(|u| rest.starts_with(**u))
+        {
+            // 2.5パーセントポイント, 0.3%ポイント: percentage points.
+            let (end, unit) = match rest[u.len()..].strip_prefix("ポイント") {
+                Some(_) => (n.end + u.len() + "ポイント".len(), "point"),
+                None => (n.end + u.len(), "percent"),
             };
+            (n.value.map_err(|e| e.to_string()), end, unit, None)
+        } else if let Some(&(u, scale)) = POINT_UNITS.iter().find(|(u, _)| rest.starts_with(u)) {
+            if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            // 2900ポイント台 is an index level, not a change in points
+            // (80bp台 is a spread's level in points); 1,000ポイントを付与
+            // is a loyalty reward.
+            if scale == 0 && (rest[u.len()..].starts_with('台') || is_reward(&rest[u.len()..])) {
+                continue;
+            }
+            (
+                n.value
+                    .map(|v| v.scaled_down(scale))
+                    .map_err(|e| e.to_string()),
+                n.end + u.len(),
+                "point",
+                None,
+            )
+        } else if let Some((v, e, used)) = wari(text, &n, numbers, i) {
+            i += used;
+            (v, e, "percent", None)
+        } else if let Some(&next) = numbers.get(i)
+            && (rest.starts_with(RANGE_MARKS) || rest.starts_with('-'))
+            && text[n.end..next.start].chars().count() == 1
+            && let Some(u) = PERCENT_UNITS
+                .iter()
+                .find(|u| text[next.end..].starts_with(**u))
+        {
+            // 3～5%, 3-5%
+            i += 1;
+            (
+                n.value.map_err(|e| e.to_string()),
+                next.end + u.len(),
+                "percent",
+                Some(next.value.map_err(|e| e.to_string())),
+            )
+        } else {
+            continue;
+        };
         // A sign written as a word or an ASCII mark (前期比マイナス0.4%,
         // （前年同期比 -2.1%）) is part of the figure.
         let (start, value, signed) = match sign_before(text, n.start) {

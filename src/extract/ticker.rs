@@ -377,6 +377,18 @@ fn ticker(g: &'static Gazetteer, exchange: usize, symbol: &str, span: Span) -> F
     )
 }
 
+/// The exchange the gazetteer lists company `id` on under `symbol`
+/// (leading zeros aside: 09618 is 9618).
+fn listed_exchange(g: &Gazetteer, id: &str, symbol: &str) -> Option<usize> {
+    let symbol = symbol.trim_start_matches('0');
+    let c = g.company(id)?;
+    let (exchange, _) = c
+        .tickers
+        .iter()
+        .find(|(_, s)| s.trim_start_matches('0') == symbol)?;
+    exchange_by_code(g, exchange)
+}
+
 fn exchange_by_code(g: &Gazetteer, code: &str) -> Option<usize> {
     g.exchanges.iter().position(|e| e.key == code)
 }
@@ -586,13 +598,7 @@ pub(crate) fn extract(
             continue;
         }
         let symbol = &text[span.range()];
-        let listing = g.company(id).and_then(|c| {
-            c.tickers
-                .iter()
-                .find(|(_, s)| s == symbol)
-                .and_then(|(exchange, _)| exchange_by_code(g, exchange))
-        });
-        if let Some(exchange) = listing
+        if let Some(exchange) = listed_exchange(g, id, symbol)
             && !taken.overlaps(span)
         {
             taken.insert(span);
@@ -612,18 +618,13 @@ pub(crate) fn extract(
         };
         let code = &text[code_at..span.end];
         let listed = match &companies[i].value {
-            EntityValue::Company(CompanyValue { id: Some(id), .. }) => {
-                g.company(id).and_then(|c| {
-                    c.tickers
-                        .iter()
-                        .find(|(_, s)| s.trim_start_matches('0') == code.trim_start_matches('0'))
-                        .map(|(exchange, _)| exchange.as_str())
-                })
-            }
+            EntityValue::Company(CompanyValue { id: Some(id), .. }) => listed_exchange(g, id, code),
             _ => None,
         };
-        let exchange = listed.or_else(|| market_named_before(text, open_at, code));
-        if let Some(exchange) = exchange.and_then(|e| exchange_by_code(g, e))
+        let exchange = listed.or_else(|| {
+            market_named_before(text, open_at, code).and_then(|e| exchange_by_code(g, e))
+        });
+        if let Some(exchange) = exchange
             && plausible(&g.exchanges[exchange].key, code)
             && !taken.overlaps(span)
         {

@@ -648,7 +648,7 @@ fn signed_change(text: &str, tokens: &[RawToken], start: usize, sign: usize) -> 
     }
     let figure = &text[tokens[sign + 1].norm.start..percent.norm.start];
     let value = crate::extract::number::parse_decimal(figure)?;
-    if value.cmp_value(crate::extract::number::Decimal::from_int(0))? == std::cmp::Ordering::Equal {
+    if value.is_zero() {
         return None;
     }
     let base = sign.checked_sub(1).filter(|&b| b >= start)?;
