@@ -69,4 +69,4 @@ pub use extract::number::Decimal;
 pub use extract::{Entity, EntityKind, EntityValue, ExtractorSet};
 pub use sentiment::{Label, Sentiment, SentimentReport};
 pub use span::Span;
-pub use tokenize::{Features, Token, Tokenizer};
+pub use tokenize::{FEATURE_NAMES, Features, Token, Tokenizer};

@@ -19,61 +19,170 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::normalize::Normalized;
 use crate::span::{CharCounter, Span};
 
-/// IPADIC features of a token, parsed into named fields. Fields the
-/// dictionary leaves empty are `"*"`, as in MeCab's output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Features<'a> {
-    /// Part of speech (品詞), e.g. `名詞`.
-    pub pos: Cow<'a, str>,
-    /// First subcategory (品詞細分類1), e.g. `固有名詞`.
-    pub pos_detail_1: Cow<'a, str>,
-    /// Second subcategory (品詞細分類2), e.g. `組織`.
-    pub pos_detail_2: Cow<'a, str>,
-    /// Third subcategory (品詞細分類3).
-    pub pos_detail_3: Cow<'a, str>,
-    /// Conjugation type (活用型), e.g. `五段・ラ行`.
-    pub conjugation_type: Cow<'a, str>,
-    /// Conjugation form (活用形), e.g. `連用タ接続`.
-    pub conjugation_form: Cow<'a, str>,
-    /// Dictionary form (原形), e.g. `上がる` for `上がっ`.
-    pub base_form: Cow<'a, str>,
-    /// Reading in katakana (読み).
-    pub reading: Cow<'a, str>,
-    /// Pronunciation in katakana (発音).
-    pub pronunciation: Cow<'a, str>,
+/// IPADIC features of a token, by name. Fields the dictionary leaves empty
+/// are `"*"`, as in MeCab's output.
+///
+/// A token's features point at the dictionary's one parsed copy of its
+/// word (16 bytes a token rather than nine strings); features read back
+/// from JSON own their text. Either way they serialize as an object of the
+/// nine named fields.
+#[derive(Clone, Deserialize)]
+#[serde(from = "OwnedFeatures")]
+pub struct Features(FeatureStore);
+
+#[derive(Clone)]
+enum FeatureStore {
+    /// The dictionary's copy, loaded once for the whole process.
+    Shared(&'static [&'static str; 9]),
+    /// Read back from serialized output.
+    Owned(Box<[Box<str>; 9]>),
 }
 
-impl Features<'_> {
-    /// An owned copy that does not borrow.
-    pub fn into_owned(self) -> Features<'static> {
-        Features {
-            pos: Cow::Owned(self.pos.into_owned()),
-            pos_detail_1: Cow::Owned(self.pos_detail_1.into_owned()),
-            pos_detail_2: Cow::Owned(self.pos_detail_2.into_owned()),
-            pos_detail_3: Cow::Owned(self.pos_detail_3.into_owned()),
-            conjugation_type: Cow::Owned(self.conjugation_type.into_owned()),
-            conjugation_form: Cow::Owned(self.conjugation_form.into_owned()),
-            base_form: Cow::Owned(self.base_form.into_owned()),
-            reading: Cow::Owned(self.reading.into_owned()),
-            pronunciation: Cow::Owned(self.pronunciation.into_owned()),
+/// The names of the nine fields, in MeCab's order.
+pub const FEATURE_NAMES: [&str; 9] = [
+    "pos",
+    "pos_detail_1",
+    "pos_detail_2",
+    "pos_detail_3",
+    "conjugation_type",
+    "conjugation_form",
+    "base_form",
+    "reading",
+    "pronunciation",
+];
+
+impl Features {
+    pub(crate) fn shared(fields: &'static [&'static str; 9]) -> Self {
+        Features(FeatureStore::Shared(fields))
+    }
+
+    /// Field `i` in MeCab's order (see [`FEATURE_NAMES`]); `"*"` past the
+    /// ninth.
+    pub fn get(&self, i: usize) -> &str {
+        match &self.0 {
+            FeatureStore::Shared(fields) => fields.get(i).copied().unwrap_or("*"),
+            FeatureStore::Owned(fields) => fields.get(i).map_or("*", |f| f),
         }
+    }
+
+    /// The nine fields in MeCab's order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..FEATURE_NAMES.len()).map(|i| self.get(i))
+    }
+
+    /// Part of speech (品詞), e.g. `名詞`.
+    pub fn pos(&self) -> &str {
+        self.get(0)
+    }
+
+    /// First subcategory (品詞細分類1), e.g. `固有名詞`.
+    pub fn pos_detail_1(&self) -> &str {
+        self.get(1)
+    }
+
+    /// Second subcategory (品詞細分類2), e.g. `組織`.
+    pub fn pos_detail_2(&self) -> &str {
+        self.get(2)
+    }
+
+    /// Third subcategory (品詞細分類3).
+    pub fn pos_detail_3(&self) -> &str {
+        self.get(3)
+    }
+
+    /// Conjugation type (活用型), e.g. `五段・ラ行`.
+    pub fn conjugation_type(&self) -> &str {
+        self.get(4)
+    }
+
+    /// Conjugation form (活用形), e.g. `連用タ接続`.
+    pub fn conjugation_form(&self) -> &str {
+        self.get(5)
+    }
+
+    /// Dictionary form (原形), e.g. `上がる` for `上がっ`.
+    pub fn base_form(&self) -> &str {
+        self.get(6)
+    }
+
+    /// Reading in katakana (読み).
+    pub fn reading(&self) -> &str {
+        self.get(7)
+    }
+
+    /// Pronunciation in katakana (発音).
+    pub fn pronunciation(&self) -> &str {
+        self.get(8)
     }
 
     /// The nine fields in MeCab's order, comma-separated.
     pub fn to_mecab(&self) -> String {
-        [
-            &self.pos,
-            &self.pos_detail_1,
-            &self.pos_detail_2,
-            &self.pos_detail_3,
-            &self.conjugation_type,
-            &self.conjugation_form,
-            &self.base_form,
-            &self.reading,
-            &self.pronunciation,
-        ]
-        .map(|f| f.as_ref())
-        .join(",")
+        self.iter().collect::<Vec<_>>().join(",")
+    }
+}
+
+impl PartialEq for Features {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Features {}
+
+impl std::fmt::Debug for Features {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = f.debug_struct("Features");
+        for (name, value) in FEATURE_NAMES.iter().zip(self.iter()) {
+            s.field(name, &value);
+        }
+        s.finish()
+    }
+}
+
+impl Serialize for Features {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Features", FEATURE_NAMES.len())?;
+        for (name, value) in FEATURE_NAMES.iter().zip(self.iter()) {
+            s.serialize_field(name, value)?;
+        }
+        s.end()
+    }
+}
+
+/// The serialized form of [`Features`], for reading it back.
+#[derive(Deserialize)]
+struct OwnedFeatures {
+    pos: String,
+    pos_detail_1: String,
+    pos_detail_2: String,
+    pos_detail_3: String,
+    conjugation_type: String,
+    conjugation_form: String,
+    base_form: String,
+    reading: String,
+    pronunciation: String,
+}
+
+impl From<OwnedFeatures> for Features {
+    fn from(f: OwnedFeatures) -> Self {
+        Features(FeatureStore::Owned(Box::new(
+            [
+                f.pos,
+                f.pos_detail_1,
+                f.pos_detail_2,
+                f.pos_detail_3,
+                f.conjugation_type,
+                f.conjugation_form,
+                f.base_form,
+                f.reading,
+                f.pronunciation,
+            ]
+            .map(String::into_boxed_str),
+        )))
     }
 }
 
@@ -89,7 +198,7 @@ pub struct Token<'a> {
     pub char_span: Span,
     /// Dictionary features. They borrow the dictionary, loaded once for the
     /// whole process, never the input: an owned token keeps them as they are.
-    pub features: Features<'static>,
+    pub features: Features,
     /// Whether the word was not in any dictionary (an unknown-word guess).
     pub unknown: bool,
 }
@@ -109,10 +218,9 @@ impl Token<'_> {
     /// The dictionary form, or the text itself when the dictionary has none
     /// (unknown words).
     pub fn lemma(&self) -> &str {
-        if self.features.base_form == "*" {
-            &self.text
-        } else {
-            &self.features.base_form
+        match self.features.base_form() {
+            "*" => &self.text,
+            base => base,
         }
     }
 }
@@ -483,22 +591,11 @@ pub(crate) fn to_tokens<'a>(
         .map(|r| {
             let span = to_original(r.norm);
             let char_span = Span::new(chars.char_offset(span.start), chars.char_offset(span.end));
-            let [pos, p1, p2, p3, ctype, cform, base, reading, pron] = *r.features;
             Token {
                 text: Cow::Borrowed(&input[span.range()]),
                 span,
                 char_span,
-                features: Features {
-                    pos: pos.into(),
-                    pos_detail_1: p1.into(),
-                    pos_detail_2: p2.into(),
-                    pos_detail_3: p3.into(),
-                    conjugation_type: ctype.into(),
-                    conjugation_form: cform.into(),
-                    base_form: base.into(),
-                    reading: reading.into(),
-                    pronunciation: pron.into(),
-                },
+                features: Features::shared(r.features),
                 unknown: r.unknown,
             }
         })

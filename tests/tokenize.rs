@@ -35,8 +35,8 @@ fn full_width_input_keeps_original_spans() {
         .iter()
         .find(|t| t.text == "８")
         .expect("８ is a token");
-    assert_eq!(eight.features.pos, "名詞");
-    assert_eq!(eight.features.pos_detail_1, "数");
+    assert_eq!(eight.features.pos(), "名詞");
+    assert_eq!(eight.features.pos_detail_1(), "数");
     assert_eq!(eight.span.start, "株価が".len());
     assert_eq!(eight.char_span.start, 3);
     assert!(tokens.iter().any(|t| t.text == "ＮＹＳＥ"));
@@ -47,13 +47,40 @@ fn features_are_named_fields() {
     let tokens = Tokenizer::new().unwrap().tokenize("利益が上がった");
     let agatta = &tokens[2];
     assert_eq!(agatta.text, "上がっ");
-    assert_eq!(agatta.features.pos, "動詞");
-    assert_eq!(agatta.features.base_form, "上がる");
-    assert_eq!(agatta.features.conjugation_type, "五段・ラ行");
-    assert_eq!(agatta.features.conjugation_form, "連用タ接続");
-    assert_eq!(agatta.features.reading, "アガッ");
+    assert_eq!(agatta.features.pos(), "動詞");
+    assert_eq!(agatta.features.base_form(), "上がる");
+    assert_eq!(agatta.features.conjugation_type(), "五段・ラ行");
+    assert_eq!(agatta.features.conjugation_form(), "連用タ接続");
+    assert_eq!(agatta.features.reading(), "アガッ");
     assert_eq!(agatta.lemma(), "上がる");
     assert!(!agatta.unknown);
+}
+
+#[test]
+fn features_serialize_by_name_and_read_back() {
+    let tokens = Tokenizer::new().unwrap().tokenize("利益が上がった");
+    let agatta = &tokens[2];
+    let json = serde_json::to_value(&agatta.features).unwrap();
+    assert_eq!(json["base_form"], "上がる");
+    assert_eq!(json["conjugation_form"], "連用タ接続");
+    assert_eq!(
+        json.as_object().unwrap().len(),
+        ja_finnews::FEATURE_NAMES.len()
+    );
+    let back: ja_finnews::Features = serde_json::from_value(json).unwrap();
+    assert_eq!(back, agatta.features);
+    assert_eq!(
+        back.to_mecab(),
+        "動詞,自立,*,*,五段・ラ行,連用タ接続,上がる,アガッ,アガッ"
+    );
+    assert_eq!(back.get(9), "*");
+}
+
+#[test]
+fn tokens_stay_small() {
+    // A 25 KB article has about 5,500 tokens; their size is most of an
+    // analysis's memory and of the bytes the pipeline writes.
+    assert!(std::mem::size_of::<ja_finnews::Token>() <= 80);
 }
 
 #[test]
