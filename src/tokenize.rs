@@ -10,8 +10,9 @@ use std::sync::{Mutex, OnceLock};
 use lindera::dictionary::{Dictionary, UserDictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
-use lindera::worker::SegmentWorker;
 use lindera_dictionary::builder::DictionaryBuilder;
+use lindera_dictionary::dictionary::character_definition::CategoryId;
+use lindera_dictionary::viterbi::{Lattice, LatticeOptions, WordId};
 use once_cell::sync::OnceCell;
 use serde::{Deserialize, Serialize};
 
@@ -294,6 +295,105 @@ struct Loaded {
     segmenter: Segmenter,
     /// By dictionary part: unknown-word classes, system words, user words.
     words: [WordTable; 3],
+    /// Which characters are whitespace, as lindera skips whitespace tokens
+    /// (MeCab's behaviour); `None` when the dictionary has no `SPACE`
+    /// category.
+    space: Option<Whitespace>,
+    /// Whether tokens come straight from lindera's lattice (see
+    /// [`Tokenizer::segment_direct`]); off for settings only lindera's own
+    /// segmenter applies (a space penalty, kept whitespace, another mode).
+    direct: bool,
+}
+
+/// The dictionary's `SPACE` category, with a table for the first 256 code
+/// points.
+struct Whitespace {
+    category: CategoryId,
+    latin1: [bool; 256],
+}
+
+impl Whitespace {
+    fn of(dictionary: &Dictionary) -> Option<Self> {
+        let definition = &dictionary.character_definition;
+        let category = definition.category_id_by_name("SPACE")?;
+        let mut latin1 = [false; 256];
+        for (code, slot) in latin1.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(code as u32) {
+                *slot = definition.lookup_categories(c).contains(&category);
+            }
+        }
+        Some(Whitespace { category, latin1 })
+    }
+
+    /// Whether every character of `text` is whitespace.
+    fn all(&self, text: &str, dictionary: &Dictionary) -> bool {
+        text.chars().all(|c| match self.latin1.get(c as usize) {
+            Some(&space) => space,
+            None => dictionary
+                .character_definition
+                .lookup_categories(c)
+                .contains(&self.category),
+        })
+    }
+}
+
+/// A thread's Viterbi lattice for one segmenter, with its scratch buffer
+/// and what it needs to give memory back after a huge sentence.
+#[derive(Default)]
+struct Worker {
+    lattice: Lattice,
+    offsets: Vec<(usize, WordId)>,
+    /// Chunks segmented since the lattice's size was last reviewed, and the
+    /// longest sentence (in chars) among them.
+    calls: u32,
+    longest: usize,
+}
+
+impl Worker {
+    /// Every [`Self::REVIEW_CALLS`] chunks, shrinks a lattice grown for a
+    /// sentence far longer than any since (as lindera's own workers do).
+    fn review_size(&mut self) {
+        const REVIEW_CALLS: u32 = 64;
+        const FLOOR_CHARS: usize = 4 * 1024;
+        self.longest = self.longest.max(self.lattice.take_max_char_len());
+        self.calls += 1;
+        if self.calls >= REVIEW_CALLS {
+            let target = self.longest.max(FLOOR_CHARS);
+            if self.lattice.capacity() > target.saturating_mul(2) {
+                self.lattice.shrink_to(target);
+                self.offsets.shrink_to(target);
+            }
+            self.calls = 0;
+            self.longest = 0;
+        }
+    }
+}
+
+/// lindera's longest sentence: text without a delimiter is cut here.
+const MAX_SENTENCE_BYTES: usize = 32 * 1024;
+
+/// The end of the sentence starting at `start` as lindera's segmenter
+/// finds it: just after `\n`, `\t`, `。` or `、`, or at the first char
+/// boundary [`MAX_SENTENCE_BYTES`] in. (The same cuts give the same
+/// tokens.)
+fn lattice_sentence_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    while end < bytes.len() {
+        let b = bytes[end];
+        end += 1;
+        if b == b'\n' || b == b'\t' {
+            return end;
+        }
+        // 。 and 、 are E3 80 82 and E3 80 81.
+        if (b == 0x81 || b == 0x82) && end >= 3 && bytes[end - 3..end - 1] == [0xE3, 0x80] {
+            return end;
+        }
+        if end - start >= MAX_SENTENCE_BYTES && text.is_char_boundary(end) {
+            return end;
+        }
+    }
+    end
 }
 
 /// Features by word id, in pages of [`PAGE`] slots allocated when a word of
@@ -332,12 +432,12 @@ impl WordTable {
 }
 
 thread_local! {
-    /// One lindera worker (a reusable Viterbi lattice and scratch buffers)
-    /// per thread and segmenter, keyed by the segmenter's address (segmenters
+    /// One [`Worker`] (a reusable Viterbi lattice and scratch buffer) per
+    /// thread and segmenter, keyed by the segmenter's address (segmenters
     /// are built once and never freed). A fresh lattice per call allocates
     /// and frees megabytes, which the allocator returns to the OS and
     /// page-faults back in on the next call.
-    static WORKERS: RefCell<Vec<(usize, SegmentWorker)>> = const { RefCell::new(Vec::new()) };
+    static WORKERS: RefCell<Vec<(usize, Worker)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Pooled token buffers of at most this many tokens are kept for reuse.
@@ -415,7 +515,16 @@ impl Tokenizer {
                 .map_or(0, |u| u.dict.words_idx_data.len() / 4),
         ]
         .map(WordTable::new);
-        let loaded: &'static Loaded = Box::leak(Box::new(Loaded { segmenter, words }));
+        let space = Whitespace::of(&segmenter.dictionary);
+        let direct = matches!(segmenter.mode, Mode::Normal)
+            && !segmenter.keep_whitespace
+            && segmenter.space_penalty_config().is_none();
+        let loaded: &'static Loaded = Box::leak(Box::new(Loaded {
+            segmenter,
+            words,
+            space,
+            direct,
+        }));
         map.insert(key, loaded);
         Ok(Tokenizer { loaded })
     }
@@ -426,6 +535,23 @@ impl Tokenizer {
         self.with_tokens(normalized.as_str(), |raw| {
             to_tokens(input, raw, &|s| normalized.span_to_original(s))
         })
+    }
+
+    /// [`Self::tokenize`] through lindera's own `Segmenter::segment` instead
+    /// of reading its lattice directly: the reference the tests hold the
+    /// fast path to.
+    #[doc(hidden)]
+    pub fn tokenize_via_segmenter<'a>(&self, input: &'a str) -> Vec<Token<'a>> {
+        let normalized = Normalized::new(input);
+        let text = normalized.as_str();
+        let mut raw = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end = chunk_end(text, start);
+            self.segment_with_segmenter(&text[start..end], start, &mut raw);
+            start = end;
+        }
+        to_tokens(input, &raw, &|s| normalized.span_to_original(s))
     }
 
     /// Calls `f` with the tokens of already-normalized `text`, in a buffer
@@ -469,73 +595,126 @@ impl Tokenizer {
     }
 
     /// Appends the tokens of `chunk` (which starts at byte `offset` of the
-    /// text), using the thread's lindera worker for this segmenter.
+    /// text), using the thread's lattice for this segmenter.
     fn segment_chunk(&self, chunk: &str, offset: usize, out: &mut Vec<RawToken>) {
-        let segmenter = &self.loaded.segmenter;
-        let key = std::ptr::from_ref(segmenter) as usize;
-        // A fresh lattice when the thread is shutting down or (never in
-        // practice) already segmenting.
-        let from_worker = WORKERS.try_with(|cell| {
-            let mut workers = cell.try_borrow_mut().ok()?;
-            let i = match workers.iter().position(|(k, _)| *k == key) {
-                Some(i) => i,
-                None => {
-                    workers.push((key, segmenter.new_worker()));
-                    workers.len() - 1
-                }
-            };
-            let (_, worker) = &mut workers[i];
-            Some(
-                worker
-                    .segment(chunk)
-                    .map(|tokens| self.push_raw(&tokens, offset, out)),
-            )
-        });
-        let done = match from_worker {
-            Ok(Some(result)) => result,
-            _ => segmenter
-                .segment(Cow::Borrowed(chunk))
-                .map(|tokens| self.push_raw(&tokens, offset, out)),
-        };
-        // lindera only fails on internal lattice errors; a text it cannot
-        // segment is treated as one unknown token rather than dropped.
-        if done.is_err() {
-            out.push(RawToken {
-                norm: Span::new(offset, offset + chunk.len()),
-                features: &UNKNOWN_FEATURES,
-                unknown: true,
+        let loaded = self.loaded;
+        if loaded.direct {
+            let key = std::ptr::from_ref(loaded) as usize;
+            // A fresh lattice when the thread is shutting down or (never in
+            // practice) already segmenting.
+            let done = WORKERS.try_with(|cell| {
+                let mut workers = cell.try_borrow_mut().ok()?;
+                let i = match workers.iter().position(|(k, _)| *k == key) {
+                    Some(i) => i,
+                    None => {
+                        workers.push((key, Worker::default()));
+                        workers.len() - 1
+                    }
+                };
+                self.segment_direct(chunk, offset, &mut workers[i].1, out);
+                Some(())
             });
+            if let Ok(Some(())) = done {
+                return;
+            }
+            self.segment_direct(chunk, offset, &mut Worker::default(), out);
+        } else {
+            self.segment_with_segmenter(chunk, offset, out);
         }
     }
 
-    /// Appends our plain-data tokens for lindera's, with features from the
-    /// shared word tables.
+    /// [`Self::segment_chunk`] through lindera's `Segmenter::segment`.
+    fn segment_with_segmenter(&self, chunk: &str, offset: usize, out: &mut Vec<RawToken>) {
+        match self.loaded.segmenter.segment(Cow::Borrowed(chunk)) {
+            Ok(tokens) => self.push_raw(&tokens, offset, out),
+            // lindera only fails on internal lattice errors; a text it
+            // cannot segment is treated as one unknown token rather than
+            // dropped.
+            Err(_) => out.push(RawToken {
+                norm: Span::new(offset, offset + chunk.len()),
+                features: &UNKNOWN_FEATURES,
+                unknown: true,
+            }),
+        }
+    }
+
+    /// lindera's segmentation of `chunk` read straight off its Viterbi
+    /// lattice: the same sentences, the same best path and the same
+    /// whitespace skipped as `Segmenter::segment`, without building
+    /// lindera's tokens (a surface, positions and dictionary references
+    /// each, in a vector grown sentence by sentence) only to copy them
+    /// into ours.
+    fn segment_direct(&self, chunk: &str, offset: usize, w: &mut Worker, out: &mut Vec<RawToken>) {
+        let segmenter = &self.loaded.segmenter;
+        let dictionary = &segmenter.dictionary;
+        let user = segmenter.user_dictionary.as_ref().map(|u| &u.dict);
+        let mut options = LatticeOptions::new(&segmenter.mode);
+        options.max_grouping_len = segmenter.max_grouping_len;
+        options.unknown_word_ladder = segmenter.unknown_word_ladder;
+        let mut start = 0;
+        while start < chunk.len() {
+            let end = lattice_sentence_end(chunk, start);
+            let sentence = &chunk[start..end];
+            w.lattice.set_text_with_options(
+                &dictionary.prefix_dictionary,
+                &user,
+                &dictionary.character_definition,
+                &dictionary.unknown_dictionary,
+                &dictionary.connection_cost_matrix,
+                sentence,
+                &options,
+            );
+            w.lattice.tokens_offset_into(&mut w.offsets);
+            let base = offset + start;
+            for (i, &(from, word_id)) in w.offsets.iter().enumerate() {
+                let to = w.offsets.get(i + 1).map_or(sentence.len(), |next| next.0);
+                if let Some(space) = &self.loaded.space
+                    && space.all(&sentence[from..to], dictionary)
+                {
+                    continue;
+                }
+                out.push(self.raw_token(base + from, base + to, word_id));
+            }
+            start = end;
+        }
+        w.review_size();
+    }
+
+    /// Our token for a word of lindera's, with its features from the shared
+    /// word tables.
+    #[inline]
+    fn raw_token(&self, start: usize, end: usize, word_id: WordId) -> RawToken {
+        let unknown = word_id.is_unknown();
+        let part = if unknown {
+            0
+        } else if word_id.is_system() {
+            1
+        } else {
+            2
+        };
+        let id = word_id.id();
+        let features = self.loaded.words[usize::from(part)]
+            .get(id as usize, || self.features_of((part, id)))
+            .unwrap_or(&UNKNOWN_FEATURES);
+        RawToken {
+            norm: Span::new(start, end),
+            features,
+            unknown,
+        }
+    }
+
+    /// Appends our tokens for lindera's.
     fn push_raw(
         &self,
         tokens: &[lindera::token::Token<'_>],
         offset: usize,
         out: &mut Vec<RawToken>,
     ) {
-        let loaded: &'static Loaded = self.loaded;
-        out.extend(tokens.iter().map(|t| {
-            let unknown = t.word_id.is_unknown();
-            let part = if unknown {
-                0
-            } else if t.word_id.is_system() {
-                1
-            } else {
-                2
-            };
-            let id = t.word_id.id();
-            let features = loaded.words[usize::from(part)]
-                .get(id as usize, || self.features_of((part, id)))
-                .unwrap_or(&UNKNOWN_FEATURES);
-            RawToken {
-                norm: Span::new(offset + t.byte_start, offset + t.byte_end),
-                features,
-                unknown,
-            }
-        }));
+        out.extend(
+            tokens
+                .iter()
+                .map(|t| self.raw_token(offset + t.byte_start, offset + t.byte_end, t.word_id)),
+        );
     }
 
     /// The nine features of a word: `(0, id)` unknown-word class, `(1, id)`

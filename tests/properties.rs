@@ -33,6 +33,8 @@ fn text_strategy() -> impl Strategy<Value = String> {
             Just("`".to_string()),
             Just("https://x.jp/".to_string()),
             Just("\u{3000}".to_string()),
+            Just(" \t ".to_string()),
+            Just("、".to_string()),
             Just("&amp;".to_string()),
             "\\PC{0,6}",
         ],
@@ -54,6 +56,12 @@ proptest! {
         for t in &r.tokens {
             prop_assert_eq!(input[..t.span.start].chars().count(), t.char_span.start);
         }
+    }
+
+    #[test]
+    fn lattice_tokens_are_lindera_tokens(input in text_strategy()) {
+        let t = ja_finnews::Tokenizer::new().unwrap();
+        prop_assert_eq!(t.tokenize(&input), t.tokenize_via_segmenter(&input));
     }
 
     #[test]

@@ -192,3 +192,44 @@ fn long_texts_tokenize_as_one_lattice_would() {
     }
     assert_eq!(covered, text.trim_end().len());
 }
+
+#[test]
+fn lattice_tokens_are_lindera_tokens_on_our_text() {
+    // The tokenizer reads lindera's Viterbi lattice directly; lindera's
+    // own segmenter must agree on every sentence we have, and on text with
+    // whitespace, tabs, commas and sentences longer than lindera's cut.
+    let t = Tokenizer::new().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let mut texts: Vec<String> = Vec::new();
+    for name in [
+        "entity_cases.jsonl",
+        "sentiment_news.jsonl",
+        "sentiment_targets.jsonl",
+    ] {
+        let file = std::fs::read_to_string(format!("{data}/{name}")).unwrap();
+        texts.extend(file.lines().map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap().to_string()
+        }));
+    }
+    let rules = std::fs::read_to_string(format!("{data}/sentiment_rules.tsv")).unwrap();
+    texts.extend(
+        rules
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split('\t').nth(2))
+            .map(String::from),
+    );
+    let all = texts.join("\n");
+    texts.push(all.clone());
+    texts.push(all.replace(['。', '、', '\n'], " \t　"));
+    texts.push("株価が上昇".repeat(4000));
+    texts.push("  \t\n 　トヨタ　 \t".to_string());
+    assert!(texts.len() > 1500);
+    for text in &texts {
+        let got = t.tokenize(text);
+        let want = t.tokenize_via_segmenter(text);
+        assert_eq!(got.len(), want.len(), "{text}");
+        assert!(got == want, "{text}");
+    }
+}
