@@ -343,6 +343,10 @@ impl Whitespace {
 struct Worker {
     lattice: Lattice,
     offsets: Vec<(usize, WordId)>,
+    /// Features of words met a moment ago, direct-mapped by word: a few
+    /// hot kilobytes in place of a [`WordTable`] slot on a page of its own
+    /// for every word (the lattice's walk has pushed those out of cache).
+    recent: Vec<(u32, &'static [&'static str; 9])>,
     /// Chunks segmented since the lattice's size was last reviewed, and the
     /// longest sentence (in chars) among them.
     calls: u32,
@@ -350,6 +354,9 @@ struct Worker {
 }
 
 impl Worker {
+    /// Slots of [`Worker::recent`] (a power of two).
+    const RECENT: usize = 1 << 11;
+
     /// Every [`Self::REVIEW_CALLS`] chunks, shrinks a lattice grown for a
     /// sentence far longer than any since (as lindera's own workers do).
     fn review_size(&mut self) {
@@ -666,18 +673,61 @@ impl Tokenizer {
             );
             w.lattice.tokens_offset_into(&mut w.offsets);
             let base = offset + start;
-            for (i, &(from, word_id)) in w.offsets.iter().enumerate() {
-                let to = w.offsets.get(i + 1).map_or(sentence.len(), |next| next.0);
+            let Worker {
+                offsets, recent, ..
+            } = &mut *w;
+            for (i, &(from, word_id)) in offsets.iter().enumerate() {
+                let to = offsets.get(i + 1).map_or(sentence.len(), |next| next.0);
                 if let Some(space) = &self.loaded.space
                     && space.all(&sentence[from..to], dictionary)
                 {
                     continue;
                 }
-                out.push(self.raw_token(base + from, base + to, word_id));
+                out.push(self.recent_token(recent, base + from, base + to, word_id));
             }
             start = end;
         }
         w.review_size();
+    }
+
+    /// [`Self::raw_token`], its features from the worker's recent words
+    /// when there.
+    #[inline]
+    fn recent_token(
+        &self,
+        recent: &mut Vec<(u32, &'static [&'static str; 9])>,
+        start: usize,
+        end: usize,
+        word_id: WordId,
+    ) -> RawToken {
+        let part: u32 = if word_id.is_unknown() {
+            0
+        } else if word_id.is_system() {
+            1
+        } else {
+            2
+        };
+        // (Word ids stay far below 2^30: IPADIC has 392,126 words.)
+        let key = (part << 30) | (word_id.id() & ((1 << 30) - 1));
+        let slot =
+            (key.wrapping_mul(0x9E37_79B9) >> (32 - Worker::RECENT.trailing_zeros())) as usize;
+        if recent.is_empty() {
+            *recent = vec![(u32::MAX, &UNKNOWN_FEATURES); Worker::RECENT];
+        }
+        if let Some(&(k, features)) = recent.get(slot)
+            && k == key
+        {
+            return RawToken {
+                norm: Span::new(start, end),
+                features,
+                unknown: part == 0,
+            };
+        }
+        let token = self.raw_token(start, end, word_id);
+        if let Some(entry) = recent.get_mut(slot) {
+            *entry = (key, token.features);
+        }
+        token
     }
 
     /// Our token for a word of lindera's, with its features from the shared
