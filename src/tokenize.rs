@@ -707,8 +707,14 @@ impl Tokenizer {
         } else {
             2
         };
-        // (Word ids stay far below 2^30: IPADIC has 392,126 words.)
-        let key = (part << 30) | (word_id.id() & ((1 << 30) - 1));
+        // Word ids stay far below 2^30 (IPADIC has 392,126 words); a
+        // larger one would share a key with another word, so it is not
+        // remembered.
+        let id = word_id.id();
+        if id >= 1 << 30 {
+            return self.raw_token(start, end, word_id);
+        }
+        let key = (part << 30) | id;
         let slot =
             (key.wrapping_mul(0x9E37_79B9) >> (32 - Worker::RECENT.trailing_zeros())) as usize;
         if recent.is_empty() {
