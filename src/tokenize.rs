@@ -156,6 +156,7 @@ impl Serialize for Features {
 
 /// The serialized form of [`Features`], for reading it back.
 #[derive(Deserialize)]
+#[serde(rename = "Features")]
 struct OwnedFeatures {
     pos: String,
     pos_detail_1: String,
