@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
 use crate::error::{Error, ErrorKind, Result};
+use crate::extract::gazetteer::Gazetteer;
 use crate::extract::{Entity, ExtractorSet, Extractors};
 use crate::normalize::Normalized;
 use crate::sentence::split_sentences;
@@ -141,9 +142,32 @@ impl AnalyzerBuilder {
             Some(path) => DictionarySource::Path(path),
             None => DictionarySource::Embedded,
         };
-        let tokenizer = Tokenizer::load(source, &self.user_dictionaries)?;
-        let extractors = Extractors::new(self.extractors.unwrap_or_default())?;
-        let scorer = Scorer::embedded(!self.rules_only)?;
+        let set = self.extractors.unwrap_or_default();
+        // The first analyzer of a process parses the gazetteer and builds
+        // its name automaton (the largest part of loading) on a second
+        // thread while this one loads the dictionary, lexicons and weights.
+        // Later analyzers find everything loaded.
+        let (tokenizer, extractors, scorer) = std::thread::scope(|scope| {
+            let gazetteer = if Gazetteer::embedded_is_loaded() {
+                Err(None)
+            } else {
+                std::thread::Builder::new()
+                    .name("ja-finnews-load".into())
+                    .spawn_scoped(scope, || Extractors::new(set))
+                    .map_err(Some)
+            };
+            let tokenizer = Tokenizer::load(source, &self.user_dictionaries);
+            let scorer = Scorer::embedded(!self.rules_only);
+            let extractors = match gazetteer {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // (Loaded already, or no thread to be had: here.)
+                Err(_) => Extractors::new(set),
+            };
+            (tokenizer, extractors, scorer)
+        });
+        let (tokenizer, extractors, scorer) = (tokenizer?, extractors?, scorer?);
         Ok(Analyzer {
             tokenizer,
             extractors,

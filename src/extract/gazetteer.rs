@@ -189,13 +189,20 @@ pub(crate) fn symbol_key(symbol: &str) -> Cow<'_, str> {
     }
 }
 
+/// The embedded gazetteer, parsed once per process.
+static EMBEDDED: once_cell::sync::OnceCell<Gazetteer> = once_cell::sync::OnceCell::new();
+
 impl Gazetteer {
     /// The embedded gazetteer, parsed once per process.
     /// It lives for the whole process, so entity values borrow its names
     /// instead of copying them.
     pub fn embedded() -> Result<&'static Gazetteer> {
-        static CELL: once_cell::sync::OnceCell<Gazetteer> = once_cell::sync::OnceCell::new();
-        CELL.get_or_try_init(|| Gazetteer::parse(COMPANIES, MODELS, EXCHANGES))
+        EMBEDDED.get_or_try_init(|| Gazetteer::parse(COMPANIES, MODELS, EXCHANGES))
+    }
+
+    /// Whether [`Gazetteer::embedded`] has been loaded in this process.
+    pub(crate) fn embedded_is_loaded() -> bool {
+        EMBEDDED.get().is_some()
     }
 
     /// Parses gazetteer files in the `dictionaries/gazetteer/` formats.
