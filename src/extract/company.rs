@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::gazetteer::Gazetteer;
 use super::{CompanyValue, Context, EntityValue, Found, ValueText};
 use crate::span::{Span, SpanSet};
+use crate::tokenize::RawToken;
 
 /// What a legal mark found in the text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +189,87 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
         ));
     }
     extract_patterns(ctx, &ctx.names.legal_marks, out);
+    from_deals(ctx, out);
+}
+
+/// Words of a deal that make a company of what it is done to: after `Xを`
+/// within the clause (`Xを約59億ドルで買収`, `Xを株式交換で傘下に`), or right
+/// after `Xの` (`Xの完全子会社化`).
+const DEALS: &[&str] = &[
+    "買収",
+    "傘下",
+    "子会社化",
+    "完全子会社化",
+    "経営統合",
+    "吸収合併",
+    "株式公開買い付け",
+    "TOB",
+];
+
+/// Companies the gazetteer lacks, named as what a deal is done to: a
+/// katakana name with a word the dictionary does not know or lists as a
+/// proper noun (`ドゥナムを…傘下に収める`, `米アイベリック・バイオを…買収`,
+/// `デサントの完全子会社化`). Common katakana words (`ブランドを買収`,
+/// `ソフトの買収`, and so `ウィズ`, a word IPADIC knows) are not names.
+fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
+    let (text, tokens) = (ctx.text, ctx.tokens);
+    let mut found = Vec::new();
+    for (i, t) in tokens.iter().enumerate().skip(1) {
+        let particle = &text[t.norm.range()];
+        let deal_follows = match particle {
+            "を" => {
+                // The rest of the clause, a little way on.
+                let rest = &text[t.norm.end..];
+                let near = rest.char_indices().nth(30).map_or(rest.len(), |(at, _)| at);
+                let clause = rest.find(['。', '、', '\n']).unwrap_or(rest.len());
+                let clause = &rest[..clause.min(near)];
+                DEALS.iter().any(|d| clause.contains(d))
+            }
+            "の" => DEALS.iter().any(|d| text[t.norm.end..].starts_with(d)),
+            _ => false,
+        };
+        if !deal_follows {
+            continue;
+        }
+        let katakana = |k: &RawToken| {
+            let surface = &text[k.norm.range()];
+            k.features[0] == "名詞" && surface.chars().all(is_katakana)
+        };
+        let mut first = i;
+        while first > 0 && katakana(&tokens[first - 1]) {
+            first -= 1;
+        }
+        if first == i {
+            continue;
+        }
+        let run = &tokens[first..i];
+        let start = run[0].norm.start;
+        let end = run[run.len() - 1].norm.end;
+        // The whole katakana word (not the tail of one the tokens split
+        // before a non-noun), and a name rather than a common word.
+        let before = text[..start].chars().next_back();
+        if before.is_some_and(is_katakana)
+            || text[start..end].chars().count() < 2
+            || !run.iter().any(|k| k.unknown || k.features[1] == "固有名詞")
+        {
+            continue;
+        }
+        found.push(Span::new(start, end));
+    }
+    if found.is_empty() {
+        return;
+    }
+    let covered: SpanSet = out.iter().map(|c| c.span).collect();
+    let before = out.len();
+    out.extend(
+        found
+            .into_iter()
+            .filter(|&span| !covered.overlaps(span))
+            .map(|span| unlisted(ctx, span)),
+    );
+    if out.len() > before {
+        out.sort_by_key(|f| f.span.start);
+    }
 }
 
 /// Whether what follows a name makes it an ordinary word (楽天的, シャープな

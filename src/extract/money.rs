@@ -103,6 +103,30 @@ const SCALE_WORDS: &[(&str, u32)] = &[
     ("mn", 6),
 ];
 
+/// `12～13銭` right after a yen figure: the two sen (each a whole number
+/// below 100) and where the 銭 ends.
+fn sen_range(
+    text: &str,
+    low: &ParsedNumber,
+    high: Option<&ParsedNumber>,
+) -> Option<(Decimal, Decimal, usize)> {
+    let high = high?;
+    let mark = &text[low.end..high.start];
+    if mark.chars().count() != 1 || !mark.starts_with(RANGE_MARKS) {
+        return None;
+    }
+    let end = high.end
+        + text[high.end..]
+            .starts_with('銭')
+            .then_some('銭'.len_utf8())?;
+    let sen = |n: &ParsedNumber| {
+        n.value.ok().filter(|v| {
+            v.is_integer() && v.cmp_value(Decimal::from_int(100)) == Some(std::cmp::Ordering::Less)
+        })
+    };
+    Some((sen(low)?, sen(high)?, end))
+}
+
 const APPROX_BEFORE: &[&str] = &["約", "およそ", "概算で", "概算", "ほぼ", "推定"];
 const APPROX_AFTER: &[&str] = &[
     "の規模",
@@ -431,6 +455,22 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                         .and_then(|v| v.checked_add(sen.scaled_down(2)).map_err(|e| e.to_string()));
                     end = next.end + '銭'.len_utf8();
                     i += 1;
+                } else if code == "JPY"
+                    && gap.is_empty()
+                    && text[..end].ends_with('円')
+                    && let Some((low, high, e)) = sen_range(text, &next, numbers.get(i + 1))
+                {
+                    // 155円12～13銭: a quote's range in sen of one yen figure.
+                    let yen = value;
+                    value = yen
+                        .clone()
+                        .and_then(|v| v.checked_add(low.scaled_down(2)).map_err(|e| e.to_string()));
+                    range_max = Some(yen.and_then(|v| {
+                        v.checked_add(high.scaled_down(2))
+                            .map_err(|e| e.to_string())
+                    }));
+                    end = e;
+                    i += 2;
                 } else if (gap == "から"
                     || gap.chars().count() == 1 && gap.starts_with(RANGE_MARKS))
                     && let Some((e2, code2)) = currency_after(text, next.end)
