@@ -613,17 +613,27 @@ pub(crate) fn extract(
         let Some((span, code_at)) = asian_code(text, open_at) else {
             continue;
         };
-        let Ok(i) = companies.binary_search_by(|f| f.span.end.cmp(&open_at)) else {
-            continue;
-        };
         let code = &text[code_at..span.end];
-        let listed = match &companies[i].value {
+        let listed_for = |i: usize| match &companies[i].value {
             EntityValue::Company(CompanyValue { id: Some(id), .. }) => listed_exchange(g, id, code),
             _ => None,
         };
-        let exchange = listed.or_else(|| {
-            market_named_before(text, open_at, code).and_then(|e| exchange_by_code(g, e))
-        });
+        let exchange = match companies.binary_search_by(|f| f.span.end.cmp(&open_at)) {
+            Ok(i) => listed_for(i).or_else(|| {
+                market_named_before(text, open_at, code).and_then(|e| exchange_by_code(g, e))
+            }),
+            // The short name followed by the rest of the full one
+            // (寒武紀科技（688256）): only for the code the gazetteer lists for
+            // that company (比亜迪電子 is another company than 比亜迪).
+            Err(k) => k
+                .checked_sub(1)
+                .filter(|&i| {
+                    let tail = &text[companies[i].span.end..open_at];
+                    (1..=4).contains(&tail.chars().count())
+                        && tail.chars().all(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
+                })
+                .and_then(listed_for),
+        };
         if let Some(exchange) = exchange
             && plausible(&g.exchanges[exchange].key, code)
             && !taken.overlaps(span)
