@@ -103,6 +103,33 @@ const SCALE_WORDS: &[(&str, u32)] = &[
     ("mn", 6),
 ];
 
+/// `～155円01銭` at `at`, from its two figures (the first of `numbers`): the
+/// amount in yen and where it ends.
+fn yen_sen_after_mark(text: &str, at: usize, numbers: &[ParsedNumber]) -> Option<(Decimal, usize)> {
+    let [yen, sen, ..] = numbers else {
+        return None;
+    };
+    let mark = &text[at..yen.start];
+    if mark.chars().count() != 1 || !mark.starts_with(RANGE_MARKS) {
+        return None;
+    }
+    let yen_end = yen.end
+        + text[yen.end..]
+            .starts_with('円')
+            .then_some('円'.len_utf8())?;
+    if sen.start != yen_end || !text[sen.end..].starts_with('銭') {
+        return None;
+    }
+    let (yen_value, sen_value) = (yen.value.ok()?, sen.value.ok()?);
+    if !sen_value.is_integer()
+        || sen_value.cmp_value(Decimal::from_int(100)) != Some(std::cmp::Ordering::Less)
+    {
+        return None;
+    }
+    let high = yen_value.checked_add(sen_value.scaled_down(2)).ok()?;
+    Some((high, sen.end + '銭'.len_utf8()))
+}
+
 /// `12～13銭` right after a yen figure: the two sen (each a whole number
 /// below 100) and where the 銭 ends.
 fn sen_range(
@@ -455,6 +482,12 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                         .and_then(|v| v.checked_add(sen.scaled_down(2)).map_err(|e| e.to_string()));
                     end = next.end + '銭'.len_utf8();
                     i += 1;
+                    // 154円98銭～155円01銭: a quote's range of two such figures.
+                    if let Some((high, e)) = yen_sen_after_mark(text, end, &numbers[i..]) {
+                        range_max = Some(Ok(high));
+                        end = e;
+                        i += 2;
+                    }
                 } else if code == "JPY"
                     && gap.is_empty()
                     && text[..end].ends_with('円')
