@@ -206,6 +206,20 @@ const DEALS: &[&str] = &[
     "TOB",
 ];
 
+/// Words of [`DEALS`] among the extractors' marks: each deal word holds one.
+const DEAL_MARKS: &[&str] = &[
+    "買収",
+    "傘下",
+    "子会社化",
+    "経営統合",
+    "合併",
+    "公開買い付け",
+    "TOB",
+];
+
+/// The first characters of [`DEALS`].
+const DEAL_FIRST_CHARS: [char; 8] = ['買', '傘', '子', '完', '経', '吸', '株', 'T'];
+
 /// Companies the gazetteer lacks, named as what a deal is done to: a
 /// katakana name with a word the dictionary does not know or lists as a
 /// proper noun (`ドゥナムを…傘下に収める`, `米アイベリック・バイオを…買収`,
@@ -213,34 +227,32 @@ const DEALS: &[&str] = &[
 /// `ソフトの買収`, and so `ウィズ`, a word IPADIC knows) are not names.
 fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let (text, tokens) = (ctx.text, ctx.tokens);
+    // Most documents name no deal (the name automaton's walk found the
+    // deal words with the other marks).
+    if !ctx
+        .names
+        .marks
+        .iter()
+        .any(|&(_, _, m)| DEAL_MARKS.contains(&super::MARKS[m]))
+    {
+        return;
+    }
+    let katakana =
+        |k: &RawToken| k.features[0] == "名詞" && text[k.norm.range()].chars().all(is_katakana);
     let mut found = Vec::new();
     for (i, t) in tokens.iter().enumerate().skip(1) {
-        let particle = &text[t.norm.range()];
-        let deal_follows = match particle {
-            "を" => {
-                // The rest of the clause, a little way on.
-                let rest = &text[t.norm.end..];
-                let near = rest.char_indices().nth(30).map_or(rest.len(), |(at, _)| at);
-                let clause = rest.find(['。', '、', '\n']).unwrap_or(rest.len());
-                let clause = &rest[..clause.min(near)];
-                DEALS.iter().any(|d| clause.contains(d))
-            }
-            "の" => DEALS.iter().any(|d| text[t.norm.end..].starts_with(d)),
-            _ => false,
+        // (Cheapest tests first: the particle's three bytes, then a katakana
+        // noun before it.)
+        let Some(&[b0, b1, b2]) = text.as_bytes().get(t.norm.range()) else {
+            continue;
         };
-        if !deal_follows {
+        let wo = [b0, b1, b2] == *"を".as_bytes();
+        if !(wo || [b0, b1, b2] == *"の".as_bytes()) || !katakana(&tokens[i - 1]) {
             continue;
         }
-        let katakana = |k: &RawToken| {
-            let surface = &text[k.norm.range()];
-            k.features[0] == "名詞" && surface.chars().all(is_katakana)
-        };
-        let mut first = i;
+        let mut first = i - 1;
         while first > 0 && katakana(&tokens[first - 1]) {
             first -= 1;
-        }
-        if first == i {
-            continue;
         }
         let run = &tokens[first..i];
         let start = run[0].norm.start;
@@ -254,7 +266,20 @@ fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
         {
             continue;
         }
-        found.push(Span::new(start, end));
+        let rest = &text[t.norm.end..];
+        let deal_at = |at: usize| DEALS.iter().any(|d| rest[at..].starts_with(d));
+        let deal_follows = if wo {
+            // Anywhere in the rest of the clause, a little way on.
+            rest.char_indices()
+                .take(30)
+                .take_while(|&(_, c)| !matches!(c, '。' | '、' | '\n'))
+                .any(|(at, c)| DEAL_FIRST_CHARS.contains(&c) && deal_at(at))
+        } else {
+            deal_at(0)
+        };
+        if deal_follows {
+            found.push(Span::new(start, end));
+        }
     }
     if found.is_empty() {
         return;
@@ -826,6 +851,17 @@ fn english_legal_names(text: &str, suffixes: &[(usize, usize)]) -> Vec<Span> {
 mod tests {
     use super::*;
     use crate::tokenize::RawToken;
+
+    #[test]
+    fn every_deal_word_is_marked_and_starts_with_a_listed_first_char() {
+        for d in DEALS {
+            assert!(DEAL_FIRST_CHARS.iter().any(|&c| d.starts_with(c)), "{d}");
+            assert!(DEAL_MARKS.iter().any(|m| d.contains(m)), "{d}");
+        }
+        for m in DEAL_MARKS {
+            assert!(super::super::MARKS.contains(m), "{m}");
+        }
+    }
 
     #[test]
     fn boundaries_answer_in_any_order() {

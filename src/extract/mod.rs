@@ -507,6 +507,15 @@ pub(crate) const MARKS: &[&str] = &[
     change::REVISION_TAIL,
     "期",
     "度",
+    // The deal words (company::DEAL_MARKS) a company the gazetteer lacks is
+    // found before.
+    "買収",
+    "傘下",
+    "子会社化",
+    "経営統合",
+    "合併",
+    "公開買い付け",
+    "TOB",
 ];
 
 /// What every extractor reads: the folded text, its tokens, its numbers and
