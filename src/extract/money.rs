@@ -109,7 +109,7 @@ fn yen_sen_after_mark(text: &str, at: usize, numbers: &[ParsedNumber]) -> Option
     let [yen, sen, ..] = numbers else {
         return None;
     };
-    let mark = &text[at..yen.start];
+    let mark = text.get(at..yen.start)?;
     if mark.chars().count() != 1 || !mark.starts_with(RANGE_MARKS) {
         return None;
     }
@@ -138,7 +138,7 @@ fn sen_range(
     high: Option<&ParsedNumber>,
 ) -> Option<(Decimal, Decimal, usize)> {
     let high = high?;
-    let mark = &text[low.end..high.start];
+    let mark = text.get(low.end..high.start)?;
     if mark.chars().count() != 1 || !mark.starts_with(RANGE_MARKS) {
         return None;
     }

@@ -628,7 +628,7 @@ pub(crate) fn extract(
             Err(k) => k
                 .checked_sub(1)
                 .filter(|&i| {
-                    let tail = &text[companies[i].span.end..open_at];
+                    let tail = text.get(companies[i].span.end..open_at).unwrap_or_default();
                     (1..=4).contains(&tail.chars().count())
                         && tail.chars().all(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
                 })
