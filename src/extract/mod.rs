@@ -507,8 +507,8 @@ pub(crate) const MARKS: &[&str] = &[
     change::REVISION_TAIL,
     "期",
     "度",
-    // The deal words (company::DEAL_MARKS) a company the gazetteer lacks is
-    // found before.
+    // The deal words ([`DEAL_MARKS`], last) a company the gazetteer lacks
+    // is found before.
     "買収",
     "傘下",
     "子会社化",
@@ -517,6 +517,9 @@ pub(crate) const MARKS: &[&str] = &[
     "公開買い付け",
     "TOB",
 ];
+
+/// The deal words at the end of [`MARKS`].
+pub(crate) const DEAL_MARKS: &[&str] = MARKS.split_at(MARKS.len() - 7).1;
 
 /// What every extractor reads: the folded text, its tokens, its numbers and
 /// the gazetteer names and marks found in it.

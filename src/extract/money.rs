@@ -103,31 +103,42 @@ const SCALE_WORDS: &[(&str, u32)] = &[
     ("mn", 6),
 ];
 
+/// Whether `text[from..to]` is one range mark (`～`).
+fn one_range_mark(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|mark| mark.chars().count() == 1 && mark.starts_with(RANGE_MARKS))
+}
+
+/// Where `word` ends when it follows `at`.
+fn word_end(text: &str, at: usize, word: char) -> Option<usize> {
+    text.get(at..)?
+        .starts_with(word)
+        .then_some(at + word.len_utf8())
+}
+
+/// A figure's value in sen: a whole number below 100.
+fn sen_of(n: &ParsedNumber) -> Option<Decimal> {
+    n.value.ok().filter(|v| {
+        v.is_integer() && v.cmp_value(Decimal::from_int(100)) == Some(std::cmp::Ordering::Less)
+    })
+}
+
 /// `～155円01銭` at `at`, from its two figures (the first of `numbers`): the
 /// amount in yen and where it ends.
 fn yen_sen_after_mark(text: &str, at: usize, numbers: &[ParsedNumber]) -> Option<(Decimal, usize)> {
     let [yen, sen, ..] = numbers else {
         return None;
     };
-    let mark = text.get(at..yen.start)?;
-    if mark.chars().count() != 1 || !mark.starts_with(RANGE_MARKS) {
+    if !one_range_mark(text, at, yen.start) || word_end(text, yen.end, '円')? != sen.start {
         return None;
     }
-    let yen_end = yen.end
-        + text[yen.end..]
-            .starts_with('円')
-            .then_some('円'.len_utf8())?;
-    if sen.start != yen_end || !text[sen.end..].starts_with('銭') {
-        return None;
-    }
-    let (yen_value, sen_value) = (yen.value.ok()?, sen.value.ok()?);
-    if !sen_value.is_integer()
-        || sen_value.cmp_value(Decimal::from_int(100)) != Some(std::cmp::Ordering::Less)
-    {
-        return None;
-    }
-    let high = yen_value.checked_add(sen_value.scaled_down(2)).ok()?;
-    Some((high, sen.end + '銭'.len_utf8()))
+    let end = word_end(text, sen.end, '銭')?;
+    let high = yen
+        .value
+        .ok()?
+        .checked_add(sen_of(sen)?.scaled_down(2))
+        .ok()?;
+    Some((high, end))
 }
 
 /// `12～13銭` right after a yen figure: the two sen (each a whole number
@@ -138,20 +149,11 @@ fn sen_range(
     high: Option<&ParsedNumber>,
 ) -> Option<(Decimal, Decimal, usize)> {
     let high = high?;
-    let mark = text.get(low.end..high.start)?;
-    if mark.chars().count() != 1 || !mark.starts_with(RANGE_MARKS) {
+    if !one_range_mark(text, low.end, high.start) {
         return None;
     }
-    let end = high.end
-        + text[high.end..]
-            .starts_with('銭')
-            .then_some('銭'.len_utf8())?;
-    let sen = |n: &ParsedNumber| {
-        n.value.ok().filter(|v| {
-            v.is_integer() && v.cmp_value(Decimal::from_int(100)) == Some(std::cmp::Ordering::Less)
-        })
-    };
-    Some((sen(low)?, sen(high)?, end))
+    let end = word_end(text, high.end, '銭')?;
+    Some((sen_of(low)?, sen_of(high)?, end))
 }
 
 const APPROX_BEFORE: &[&str] = &["約", "およそ", "概算で", "概算", "ほぼ", "推定"];
