@@ -358,8 +358,8 @@ impl Worker {
     /// Slots of [`Worker::recent`] (a power of two).
     const RECENT: usize = 1 << 11;
 
-    /// Every [`Self::REVIEW_CALLS`] chunks, shrinks a lattice grown for a
-    /// sentence far longer than any since (as lindera's own workers do).
+    /// Every 64 chunks, shrinks a lattice grown for a sentence far longer
+    /// than any since (as lindera's own workers do).
     fn review_size(&mut self) {
         const REVIEW_CALLS: u32 = 64;
         const FLOOR_CHARS: usize = 4 * 1024;
@@ -374,6 +374,18 @@ impl Worker {
             self.calls = 0;
             self.longest = 0;
         }
+    }
+}
+
+/// The dictionary part of a word, as the word tables number them: 0
+/// unknown-word class, 1 system dictionary, 2 user dictionary.
+fn word_part(word_id: WordId) -> u8 {
+    if word_id.is_unknown() {
+        0
+    } else if word_id.is_system() {
+        1
+    } else {
+        2
     }
 }
 
@@ -476,6 +488,16 @@ fn chunk_end(text: &str, start: usize) -> usize {
     })
 }
 
+/// Calls `f` with each chunk of `text` (see [`chunk_end`]) and its offset.
+fn for_each_chunk(text: &str, mut f: impl FnMut(&str, usize)) {
+    let mut start = 0;
+    while start < text.len() {
+        let end = chunk_end(text, start);
+        f(&text[start..end], start);
+        start = end;
+    }
+}
+
 /// The tokenizer stage: a shared, immutable segmenter.
 #[derive(Clone, Copy)]
 pub struct Tokenizer {
@@ -551,14 +573,10 @@ impl Tokenizer {
     #[doc(hidden)]
     pub fn tokenize_via_segmenter<'a>(&self, input: &'a str) -> Vec<Token<'a>> {
         let normalized = Normalized::new(input);
-        let text = normalized.as_str();
         let mut raw = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let end = chunk_end(text, start);
-            self.segment_with_segmenter(&text[start..end], start, &mut raw);
-            start = end;
-        }
+        for_each_chunk(normalized.as_str(), |chunk, offset| {
+            self.segment_with_segmenter(chunk, offset, &mut raw)
+        });
         to_tokens(input, &raw, &|s| normalized.span_to_original(s))
     }
 
@@ -594,12 +612,7 @@ impl Tokenizer {
     /// call, and lindera's own token list stays small.
     fn tokenize_into(&self, text: &str, out: &mut Vec<RawToken>) {
         out.clear();
-        let mut start = 0;
-        while start < text.len() {
-            let end = chunk_end(text, start);
-            self.segment_chunk(&text[start..end], start, out);
-            start = end;
-        }
+        for_each_chunk(text, |chunk, offset| self.segment_chunk(chunk, offset, out));
     }
 
     /// Appends the tokens of `chunk` (which starts at byte `offset` of the
@@ -701,13 +714,7 @@ impl Tokenizer {
         end: usize,
         word_id: WordId,
     ) -> RawToken {
-        let part: u32 = if word_id.is_unknown() {
-            0
-        } else if word_id.is_system() {
-            1
-        } else {
-            2
-        };
+        let part = word_part(word_id);
         // Word ids stay far below 2^30 (IPADIC has 392,126 words); a
         // larger one would share a key with another word, so it is not
         // remembered.
@@ -715,7 +722,7 @@ impl Tokenizer {
         if id >= 1 << 30 {
             return self.raw_token(start, end, word_id);
         }
-        let key = (part << 30) | id;
+        let key = (u32::from(part) << 30) | id;
         let slot =
             (key.wrapping_mul(0x9E37_79B9) >> (32 - Worker::RECENT.trailing_zeros())) as usize;
         if recent.is_empty() {
@@ -730,34 +737,35 @@ impl Tokenizer {
                 unknown: part == 0,
             };
         }
-        let token = self.raw_token(start, end, word_id);
+        let features = self.word_features(part, id);
         if let Some(entry) = recent.get_mut(slot) {
-            *entry = (key, token.features);
+            *entry = (key, features);
         }
-        token
+        RawToken {
+            norm: Span::new(start, end),
+            features,
+            unknown: part == 0,
+        }
     }
 
     /// Our token for a word of lindera's, with its features from the shared
     /// word tables.
     #[inline]
     fn raw_token(&self, start: usize, end: usize, word_id: WordId) -> RawToken {
-        let unknown = word_id.is_unknown();
-        let part = if unknown {
-            0
-        } else if word_id.is_system() {
-            1
-        } else {
-            2
-        };
-        let id = word_id.id();
-        let features = self.loaded.words[usize::from(part)]
-            .get(id as usize, || self.features_of((part, id)))
-            .unwrap_or(&UNKNOWN_FEATURES);
+        let part = word_part(word_id);
         RawToken {
             norm: Span::new(start, end),
-            features,
-            unknown,
+            features: self.word_features(part, word_id.id()),
+            unknown: part == 0,
         }
+    }
+
+    /// The shared word table's features of word `id` of dictionary `part`
+    /// (see [`word_part`]).
+    fn word_features(&self, part: u8, id: u32) -> &'static [&'static str; 9] {
+        self.loaded.words[usize::from(part)]
+            .get(id as usize, || self.features_of((part, id)))
+            .unwrap_or(&UNKNOWN_FEATURES)
     }
 
     /// Appends our tokens for lindera's.
