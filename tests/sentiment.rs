@@ -108,6 +108,13 @@ const RULES: &[(&str, Label)] = cases![
     // a concessive も ends a negation's reach; currency news is not a price
     "株価は上昇も高値には至らなかった。" => Positive,
     "円相場は前日比1円安の1ドル=155円で取引を終えた。" => Neutral,
+    // an item that is not there: desirable missing is bad, undesirable good
+    "週末になっても商店街に活気がない。" => Negative,
+    "新規の客がほとんどいない。" => Negative,
+    "年明け以降、大口の受注はまだない。" => Negative,
+    "同社には有利子負債がない。" => Positive,
+    // ない negating a movement is still a negation, not an absence
+    "売上は前年から増えていない。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the
@@ -148,6 +155,17 @@ fn evidence_points_into_the_input() {
     assert_eq!(inc.rule, "item×movement");
     assert!(inc.weight < 0.0);
     assert!(ev.iter().any(|e| e.negated));
+}
+
+#[test]
+fn an_absent_item_is_evidence_with_its_span() {
+    let a = Analyzer::builder().rules_only_sentiment().build().unwrap();
+    let text = "足元では新規受注がない。";
+    let ev = &a.analyze(text).sentiment.document.evidence;
+    let absent = ev.iter().find(|e| e.rule == "item absent").unwrap();
+    assert_eq!(absent.text, "ない");
+    assert_eq!(&text[absent.span.range()], "ない");
+    assert!(absent.weight < 0.0);
 }
 
 /// Analyzers with different sentiment models on one thread keep their

@@ -591,8 +591,19 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     if is_sign(&text[tokens[j - 1].norm.range()]) {
         return signed_change(text, tokens, start, j - 1);
     }
-    // A ratio to a baseline: 前期比97.2%, or （同112.9%） after one.
-    let base = &text[tokens[j - 1].norm.range()];
+    // A ratio to a baseline: 前期比97.2%, 前年比で115.7%, or （同112.9%）
+    // after one.
+    let mut b = j - 1;
+    if b > start
+        && matches!(
+            &text[tokens[b].norm.range()],
+            "で" | "は" | "、" | "ほぼ" | "約"
+        )
+        && text[tokens[b - 1].norm.range()].ends_with('比')
+    {
+        b -= 1;
+    }
+    let base = &text[tokens[b].norm.range()];
     let repeated = base == "同"
         && j >= 2
         && text[tokens[j - 2].norm.range()].ends_with(['(', '（', '、'])
@@ -615,7 +626,7 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
         std::cmp::Ordering::Equal => return None,
     };
     Some(Match {
-        first: j - 1,
+        first: b,
         last: i + 1,
         cue: Cue::Move(dir),
         price: false,
@@ -865,6 +876,30 @@ fn is_subject(tokens: &[RawToken], end: usize) -> bool {
     tokens
         .get(end)
         .is_some_and(|t| t.features[0] == "助詞" && matches!(t.features[6], "は" | "が" | "も"))
+}
+
+/// Whether the negation at token `neg` says that the item ending before
+/// token `end` is not there: the item as subject, then `ない` itself
+/// (活気がない) or a negated `いる`/`ある` (新規客がいない, 余裕はあまりない),
+/// with at most an adverb between.
+fn is_absent(tokens: &[RawToken], end: usize, neg: usize) -> bool {
+    if !is_subject(tokens, end) {
+        return false;
+    }
+    let Some(between) = tokens.get(end + 1..neg) else {
+        return false;
+    };
+    let adverb = |t: &RawToken| t.features[0] == "副詞";
+    let exists = |t: &RawToken| {
+        t.features[0] == "動詞"
+            && t.features[1] == "自立"
+            && matches!(t.features[6], "いる" | "ある")
+    };
+    match (between, tokens.get(neg)) {
+        ([] | [_], Some(n)) if n.features[0] == "形容詞" => between.iter().all(adverb),
+        ([v] | [_, v], Some(_)) if exists(v) => between.len() == 1 || adverb(&between[0]),
+        _ => false,
+    }
 }
 
 /// Whether a polar noun ending before token `end` is the subject of what
@@ -1761,6 +1796,14 @@ impl Scorer {
                         c.weight = -c.weight;
                         c.negated = !c.negated;
                         c.last = m.last;
+                    } else if let Some((d, last, false)) = item
+                        && is_absent(tokens, last, m.first)
+                    {
+                        // 活気がない, 新規客がいない: the item is not there.
+                        push(&mut comp, -d, "item absent", &mut degree);
+                        if let Some(it) = item.as_mut() {
+                            it.2 = true;
+                        }
                     }
                 }
                 Cue::Contrast(f) => {
