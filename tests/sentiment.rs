@@ -113,6 +113,12 @@ const RULES: &[(&str, Label)] = cases![
     "新規の客がほとんどいない。" => Negative,
     "年明け以降、大口の受注はまだない。" => Negative,
     "同社には有利子負債がない。" => Positive,
+    // the size of a fall is an item of its own (more of it is bad)
+    "鉱工業生産の減少幅は前月から縮小した。" => Positive,
+    "日経平均株価は午後に下げ幅を縮小した。" => Positive,
+    "原材料費の上昇ペースが鈍化した。" => Positive,
+    "受注の伸び率が鈍化した。" => Negative,
+    "輸入物価の下落率が拡大した。" => Positive,
     // ない negating a movement is still a negation, not an absence
     "売上は前年から増えていない。" => Negative,
 ];

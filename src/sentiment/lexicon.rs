@@ -24,6 +24,10 @@ pub enum Cue {
     Evaluate(f32),
     /// Stops the movement before it (下落に歯止め).
     Stop,
+    /// The size of a rise (`1.0`: 上昇幅, 伸び率) or a fall (`-1.0`:
+    /// 減少幅, 下げ幅) of the item before it: it stands as an item, as
+    /// desirable as that item times the sign (輸出の減少幅が縮小 is good).
+    Size(f32),
     /// A plain polar word with its weight.
     Polar(f32),
     /// Flips the cue before it (ない, ず).
@@ -116,6 +120,8 @@ impl Lexicon {
                 "better" => Cue::Evaluate(1.0),
                 "worse" => Cue::Evaluate(-1.0),
                 "stop" => Cue::Stop,
+                "rise-size" => Cue::Size(1.0),
+                "fall-size" => Cue::Size(-1.0),
                 other => {
                     return Err(bad(
                         "predicates.tsv",

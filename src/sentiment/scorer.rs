@@ -1737,6 +1737,16 @@ impl Scorer {
                         it.2 = true;
                     }
                 }
+                Cue::Size(sign) => {
+                    // 輸出の減少幅が縮小: the size of the item's fall is an
+                    // item of its own, more of which is bad; with no item
+                    // before it (下げ幅を縮小) what falls is taken as good.
+                    let d = match item {
+                        Some((d, last, false)) if within_reach(tokens, last, m.first) => d,
+                        _ => 1.0,
+                    };
+                    item = Some((d * sign, m.last, false));
+                }
                 Cue::Evaluate(v) => {
                     if let Some(it) = item.as_mut() {
                         it.2 = true;
@@ -2001,8 +2011,11 @@ impl Scorer {
     /// (`営業損失` → 損失 → undesirable), else desirable.
     fn desirability(&self, target: &str) -> f32 {
         for (i, _) in target.char_indices() {
-            if let Some(Cue::Item(d)) = self.lex.get(&target[i..]) {
-                return d;
+            match self.lex.get(&target[i..]) {
+                Some(Cue::Item(d)) => return d,
+                // 下落幅: the size of a fall of something good.
+                Some(Cue::Size(sign)) => return sign,
+                _ => {}
             }
         }
         // Costs by their last character (研究開発費, 為替差損), and prices of
