@@ -119,6 +119,15 @@ const RULES: &[(&str, Label)] = cases![
     "原材料費の上昇ペースが鈍化した。" => Positive,
     "受注の伸び率が鈍化した。" => Negative,
     "輸入物価の下落率が拡大した。" => Positive,
+    // neither one nor the other
+    "株価は上昇も下落もせず、前日と同じ値で引けた。" => Neutral,
+    "通期予想は上方修正も下方修正もしなかった。" => Neutral,
+    // recording a loss, what is left, a won suit, the market's breadth
+    "のれんの減損損失を計上した。" => Negative,
+    "値上げしても利益がほとんど残らない。" => Negative,
+    "同社は米社との特許裁判で勝訴した。" => Positive,
+    "値下がり銘柄数が全体の8割を超えた。" => Negative,
+    "値上がり銘柄数と値下がり銘柄数はほぼ拮抗した。" => Neutral,
     // ない negating a movement is still a negation, not an absence
     "売上は前年から増えていない。" => Negative,
 ];

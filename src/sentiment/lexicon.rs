@@ -63,6 +63,7 @@ pub struct Lexicon {
 /// about any one lexicon file, so they live here.
 const FLAT_WORDS: &[&str] = &[
     "横ばい",
+    "拮抗",
     "横這い",
     "変わらない",
     "変化がない",

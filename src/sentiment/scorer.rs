@@ -1806,6 +1806,19 @@ impl Scorer {
                         c.weight = -c.weight;
                         c.negated = !c.negated;
                         c.last = m.last;
+                        let (first, clause) = (c.first, c.clause);
+                        // Neither one nor the other (上昇も下落もせず):
+                        // the negation reaches the cue before `も` too.
+                        let k = comp.contributions.len() - 1;
+                        if let Some(p) = k.checked_sub(1).map(|k| &mut comp.contributions[k])
+                            && p.clause == clause
+                            && p.last + 1 == first
+                            && tokens.get(p.last).is_some_and(|t| t.features[6] == "も")
+                            && tokens.get(first + 1).is_some_and(|t| t.features[6] == "も")
+                        {
+                            p.weight = -p.weight;
+                            p.negated = !p.negated;
+                        }
                     } else if let Some((d, last, false)) = item
                         && is_absent(tokens, last, m.first)
                     {
