@@ -172,6 +172,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                 && !place_or_unit(text, start, end)
                 && !ordinary_use(&text[end..])
                 && !numbered_product(&text[end..])
+                && !numbered_product(text[end..].trim_start_matches(is_katakana))
                 && !output_rate(alias, &text[end..])
         };
         if !ok {
@@ -287,9 +288,10 @@ fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
 }
 
 /// Whether what follows a name makes it an ordinary word (楽天的, シャープな
-/// 値動き, アルファベット順, メタ分析, ディスコブーム) rather than a company.
+/// 値動き, アルファベット順, メタ分析, メタ認知, イオン交換膜, ディスコブーム)
+/// rather than a company.
 fn ordinary_use(after: &str) -> bool {
-    const WORD_TAILS: &[&str] = &["的", "順", "分析", "ブーム"];
+    const WORD_TAILS: &[&str] = &["的", "順", "分析", "認知", "交換", "ブーム"];
     WORD_TAILS.iter().any(|t| after.starts_with(t))
         // シャープな値動き (an adjective), not シャープなど (and others).
         || after.starts_with('な') && !after[3..].starts_with('ど')

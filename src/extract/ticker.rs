@@ -34,6 +34,15 @@ fn run(b: &[u8], max: usize, f: impl Fn(&u8) -> bool) -> usize {
 /// in `rest`.
 fn symbol_after_prefix(rest: &str) -> Option<(usize, usize)> {
     let after_space = rest.trim_start();
+    // （東証プライム 4385）: a space alone separates a Japanese code that
+    // closes its bracket or list item.
+    let spaced = after_space.len() < rest.len()
+        && after_space.as_bytes().get(..4).is_some_and(is_jp_code)
+        && after_space[4..].starts_with(['）', ')', '、', ',']);
+    if spaced {
+        let start = rest.len() - after_space.len();
+        return Some((start, start + 4));
+    }
     // 東証スタンダード・1407 separates with a middle dot.
     let after_colon = after_space
         .strip_prefix(':')
