@@ -122,6 +122,8 @@ const RULES: &[(&str, Label)] = cases![
     // neither one nor the other
     "株価は上昇も下落もせず、前日と同じ値で引けた。" => Neutral,
     "通期予想は上方修正も下方修正もしなかった。" => Neutral,
+    // what was not achieved
+    "新興国事業は黒字化を達成できなかった。" => Negative,
     // recording a loss, what is left, a won suit, the market's breadth
     "のれんの減損損失を計上した。" => Negative,
     "値上げしても利益がほとんど残らない。" => Negative,

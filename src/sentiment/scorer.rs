@@ -985,6 +985,10 @@ fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
     reaching
 }
 
+/// Words that say what comes before them (Xを) happened: negated, X did not
+/// (黒字化を達成できなかった, 増益を実現できず).
+const ACHIEVED: &[&str] = &["達成", "実現", "果たす", "確保"];
+
 /// The token after a cause marker (により, に伴い, ため, を受けて) between
 /// tokens `from` and `to`, if any.
 fn cause_between(tokens: &[RawToken], from: usize, to: usize) -> Option<usize> {
@@ -1807,14 +1811,25 @@ impl Scorer {
                         c.negated = !c.negated;
                         c.last = m.last;
                         let (first, clause) = (c.first, c.clause);
-                        // Neither one nor the other (上昇も下落もせず):
-                        // the negation reaches the cue before `も` too.
+                        // Neither one nor the other (上昇も下落もせず), or
+                        // what was not achieved (黒字化を達成できなかった):
+                        // the negation reaches the cue before too.
+                        let joined = |word: &str| {
+                            tokens
+                                .get(first.wrapping_sub(1))
+                                .is_some_and(|t| t.features[6] == word)
+                        };
+                        let neither = joined("も")
+                            && tokens.get(first + 1).is_some_and(|t| t.features[6] == "も");
+                        let unachieved = joined("を")
+                            && tokens
+                                .get(first)
+                                .is_some_and(|t| ACHIEVED.contains(&t.features[6]));
                         let k = comp.contributions.len() - 1;
                         if let Some(p) = k.checked_sub(1).map(|k| &mut comp.contributions[k])
                             && p.clause == clause
                             && p.last + 1 == first
-                            && tokens.get(p.last).is_some_and(|t| t.features[6] == "も")
-                            && tokens.get(first + 1).is_some_and(|t| t.features[6] == "も")
+                            && (neither || unachieved)
                         {
                             p.weight = -p.weight;
                             p.negated = !p.negated;
