@@ -64,13 +64,7 @@ fn main() {
             times.push(start.elapsed().as_secs_f64() * 1e6 / f64::from(iterations));
         }
     }
-    let medians: Vec<f64> = times
-        .iter_mut()
-        .map(|t| {
-            t.sort_by(f64::total_cmp);
-            t[t.len() / 2]
-        })
-        .collect();
+    let medians = median_of_each(times);
     println!(
         "{} bytes, median of {rounds} rounds of {iterations}:",
         text.len()
@@ -104,13 +98,7 @@ fn main() {
             }
         }
     }
-    let after: Vec<f64> = after
-        .iter_mut()
-        .map(|t| {
-            t.sort_by(f64::total_cmp);
-            t[t.len() / 2]
-        })
-        .collect();
+    let after = median_of_each(after);
     println!("tokenizing the text again right after each stage:");
     for ((name, _), median) in stages.iter().zip(&after) {
         println!(
@@ -118,4 +106,15 @@ fn main() {
             (median - after[0]) / after[0] * 100.0
         );
     }
+}
+
+/// The median of each list of timings.
+fn median_of_each(mut times: Vec<Vec<f64>>) -> Vec<f64> {
+    times
+        .iter_mut()
+        .map(|t| {
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
+        })
+        .collect()
 }
