@@ -122,6 +122,10 @@ const RULES: &[(&str, Label)] = cases![
     // neither one nor the other
     "株価は上昇も下落もせず、前日と同じ値で引けた。" => Neutral,
     "通期予想は上方修正も下方修正もしなかった。" => Neutral,
+    // winning an order, a slipping schedule, misused funds
+    "同社は防衛省から大型の案件を受注した。" => Positive,
+    "新工場の稼働は半年ずれ込む。" => Negative,
+    "元役員が会社の資金を流用していた。" => Negative,
     // what was not achieved
     "新興国事業は黒字化を達成できなかった。" => Negative,
     // recording a loss, what is left, a won suit, the market's breadth
