@@ -541,6 +541,26 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
             end = start + i + c.len_utf8();
             continue;
         }
+        if c == '・'
+            && pending_kanji
+            && section.is_zero()
+            && let Some((fraction, len)) = kanji_fraction(&rest[i + c.len_utf8()..])
+        {
+            // 三・五％, 一・五兆円: a middle dot as the decimal point.
+            if let Some(p) = pending {
+                match p.checked_add(fraction) {
+                    Ok(v) => pending = Some(v),
+                    Err(e) => error = Some(e),
+                }
+            }
+            pending_kanji = false;
+            let next = i + c.len_utf8() + len;
+            while chars.peek().is_some_and(|&(k, _)| k < next) {
+                chars.next();
+            }
+            end = start + next;
+            continue;
+        }
         if let Some(exp) = small_unit(c) {
             let coefficient = pending.take().unwrap_or(Decimal::from_int(1));
             match coefficient.shift(exp).and_then(|v| section.checked_add(v)) {
@@ -600,6 +620,23 @@ pub fn parse_at(text: &str, start: usize) -> Option<ParsedNumber> {
         kanji_only,
         arabic,
     })
+}
+
+/// The kanji digits after a middle-dot decimal point (`五` of `三・五％`) as a
+/// fraction, and their length in bytes, when a percent sign or a unit
+/// follows them (so `三・四月` stays two months).
+fn kanji_fraction(after_dot: &str) -> Option<(Decimal, usize)> {
+    let mut fraction = Decimal::ZERO;
+    let mut len = 0;
+    for (k, c) in after_dot.chars().map_while(kanji_digit).enumerate() {
+        let digit = Decimal::from_int(c).scaled_down(u32::try_from(k + 1).ok()?);
+        fraction = fraction.checked_add(digit).ok()?;
+        len += '〇'.len_utf8();
+    }
+    let unit = after_dot[len..].starts_with(['%', '％', '兆', '億', '万', '倍', '円', '割'])
+        || after_dot[len..].starts_with("ドル")
+        || after_dot[len..].starts_with("ポイント");
+    (len > 0 && unit).then_some((fraction, len))
 }
 
 /// Parses a whole decimal string such as `"53000000000"` or `"-3.5"`.
@@ -717,6 +754,14 @@ mod tests {
         t!("530億", "53000000000");
         t!("1億2000万", "120000000");
         t!("12,500億", "1250000000000");
+        // A middle dot as the decimal point, before a unit or a percent sign.
+        t!("三・五％", "3.5");
+        t!("一・二五兆", "1250000000000");
+        let months = parse_at("三・四月", 0).unwrap();
+        assert_eq!(
+            (months.end, months.value.map(|v| v.to_string())),
+            (3, Ok("3".into()))
+        );
     }
 
     #[test]
