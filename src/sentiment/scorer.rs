@@ -985,9 +985,10 @@ fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
     reaching
 }
 
-/// Words that say what comes before them (Xを) happened: negated, X did not
-/// (黒字化を達成できなかった, 増益を実現できず).
-const ACHIEVED: &[&str] = &["達成", "実現", "果たす", "確保"];
+/// Cue words that say what comes before them (Xを) happened: negated, X did
+/// not (黒字化を達成できなかった). (A verb that is no cue, as in
+/// 増益を実現できず, leaves the negation to reach X itself.)
+const ACHIEVED: &[&str] = &["達成"];
 
 /// The token after a cause marker (により, に伴い, ため, を受けて) between
 /// tokens `from` and `to`, if any.
