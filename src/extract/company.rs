@@ -171,7 +171,7 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                 && (at_boundary(ctx, end) || shares_after(ctx, end))
                 && !place_or_unit(text, start, end)
                 && !ordinary_use(&text[end..])
-                && !numbered_product(&text[end..])
+                // (PlayStation 5, or a katakana product: ニンテンドースイッチ2)
                 && !numbered_product(text[end..].trim_start_matches(is_katakana))
                 && !output_rate(alias, &text[end..])
         };

@@ -674,41 +674,44 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
 }
 
 /// Whether a figure ending at `end` is bare: nothing after it but a
-/// separator, a bracket (売上高 2,345（前期比 +5.6%）) or the end of the line
+/// particle or separator, a bracket (売上高 2,345（前期比 +5.6%）) or the end of the line
 /// (no unit, no 年, no %).
 fn bare_figure_end(text: &str, end: usize) -> bool {
     let after = &text[end..];
-    // (営業利益3,800に据え置いた, 営業損失△123,456を計上; counts have a
-    // unit word after them: 3か月, 10社に.)
-    if after.starts_with(['に', 'を', 'の', 'は', 'が', 'も', 'へ'])
-        || after.starts_with("から")
+    // A particle (営業利益3,800に据え置いた, △123,456を計上; から and まで
+    // whole, as か alone starts a count: 3か月).
+    after.starts_with("から")
         || after.starts_with("まで")
-    {
-        return true;
-    }
-    after.chars().next().is_none_or(|c| {
-        matches!(
-            c,
-            // (当期純利益は▲4,321だった / で / と)
-            'だ' | 'で'
-                | 'と'
-                | '、'
-                | ','
-                | '，'
-                | '。'
-                | ' '
-                | '\t'
-                | '\n'
-                | '\r'
-                | ')'
-                | '）'
-                | '('
-                | '（'
-                | '|'
-                | '/'
-                | '／'
-        )
-    })
+        || after.chars().next().is_none_or(|c| {
+            matches!(
+                c,
+                // (当期純利益は▲4,321だった / で / と)
+                'だ' | 'で'
+                    | 'と'
+                    | 'に'
+                    | 'を'
+                    | 'の'
+                    | 'は'
+                    | 'が'
+                    | 'も'
+                    | 'へ'
+                    | '、'
+                    | ','
+                    | '，'
+                    | '。'
+                    | ' '
+                    | '\t'
+                    | '\n'
+                    | '\r'
+                    | ')'
+                    | '）'
+                    | '('
+                    | '（'
+                    | '|'
+                    | '/'
+                    | '／'
+            )
+        })
 }
 
 /// Whether `text[start..end]` is alone on its line: only spaces between it
