@@ -44,9 +44,19 @@ const RULES: &[(&str, Label)] = cases![
     "増収増益となった。" => Positive,
     "減収減益となった。" => Negative,
     "黒字転換を果たした。" => Positive,
+    "最終損益は赤字から黒字に転換した。" => Positive,
+    "営業損益は赤字に転落した。" => Negative,
+    "新型チップは消費電力を従来品の半分以下に抑えた。" => Positive,
+    "好決算を受けて、同社株が買われた。" => Positive,
+    "例年にも増して売上が伸びている。" => Positive,
     // contrast: the later clause decides
     "売上高は増加したが、利益は大幅に減少した。" => Negative,
     "利益は減少したものの、受注は大幅に伸びた。" => Positive,
+    // however strong the conceded clause
+    "秋から上向きになってきていたが、１月は荷動きが余り良くない。" => Negative,
+    "資金利益が増えた一方、与信関係費用が膨らみ、純利益は減った。" => Negative,
+    // 一方 after a predicate and before a comma; not 〜一方だ
+    "原材料費は上がる一方だ。" => Negative,
     // questions and flat statements
     "株価は上昇するのか？" => Neutral,
     "売上は前年並みで横ばいだ。" => Neutral,
