@@ -49,6 +49,11 @@ const RULES: &[(&str, Label)] = cases![
     "新型チップは消費電力を従来品の半分以下に抑えた。" => Positive,
     "好決算を受けて、同社株が買われた。" => Positive,
     "例年にも増して売上が伸びている。" => Positive,
+    "好決算を材料に同社株は逆行高となった。" => Positive,
+    "生産能力が足りず、出荷が遅れている。" => Negative,
+    "平均販売価格の下落が止まらない。" => Negative,
+    // whether a revision comes is no revision
+    "上方修正の有無は来月の決算発表時に示す。" => Neutral,
     // contrast: the later clause decides
     "売上高は増加したが、利益は大幅に減少した。" => Negative,
     "利益は減少したものの、受注は大幅に伸びた。" => Positive,
