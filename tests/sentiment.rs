@@ -50,6 +50,8 @@ const RULES: &[(&str, Label)] = cases![
     "好決算を受けて、同社株が買われた。" => Positive,
     "例年にも増して売上が伸びている。" => Positive,
     "好決算を材料に同社株は逆行高となった。" => Positive,
+    // スタートアップ is one word, not スタート + アップ (a rise)
+    "スタートアップ企業からの受注が減少した。" => Negative,
     "生産能力が足りず、出荷が遅れている。" => Negative,
     "平均販売価格の下落が止まらない。" => Negative,
     // whether a revision comes is no revision
@@ -76,6 +78,10 @@ const RULES: &[(&str, Label)] = cases![
     // a polar noun can be what moves
     "景気の先行きへの懸念が強まっている。" => Negative,
     "資金繰りへの懸念は後退した。" => Positive,
+    // … and so can its object, or an evaluation in noun form
+    "第三者割当増資で債務超過を解消した。" => Positive,
+    "部品供給の遅れが解消し、納車が進んだ。" => Positive,
+    "好決算が市場の懸念を払拭した。" => Positive,
     "業績回復への期待が高まった。" => Positive,
     "財務の健全性を疑問視する声が広がった。" => Negative,
     // a negated verb of making up for something leaves the cue as it was

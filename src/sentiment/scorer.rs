@@ -922,6 +922,15 @@ fn voiced_subject(tokens: &[RawToken], end: usize) -> bool {
     voiced && is_subject(tokens, end + 2)
 }
 
+/// Whether the token at `end` is the object particle を: a polar noun or
+/// an evaluation before it can be what the verb after it moves
+/// (債務超過を解消, 懸念を払拭), within an item's reach.
+fn is_object(tokens: &[RawToken], end: usize) -> bool {
+    tokens
+        .get(end)
+        .is_some_and(|t| t.features[0] == "助詞" && t.features[6] == "を")
+}
+
 /// The factor of a degree word (大幅, やや) for a cue starting at token
 /// `first`, when the degree is at most three tokens before it; the degree is
 /// used up either way.
@@ -1774,6 +1783,17 @@ impl Scorer {
                         it.2 = true;
                     }
                     push(&mut comp, v, "evaluative", &mut degree);
+                    // An evaluation in noun form can be what a movement after
+                    // it moves, as a polar noun can (供給の遅れが解消).
+                    if tokens
+                        .get(m.last.wrapping_sub(1))
+                        .is_some_and(|t| t.features[0] == "名詞")
+                        && (is_subject(tokens, m.last) || is_object(tokens, m.last))
+                    {
+                        prior = item.filter(|it| !it.2);
+                        item = Some((v.signum(), m.last, true));
+                        polar_item = Some((comp.contributions.len() - 1, m.last));
+                    }
                 }
                 Cue::Stop => {
                     match comp.contributions.last_mut() {
@@ -1806,7 +1826,7 @@ impl Scorer {
                     if tokens.get(m.last.wrapping_sub(1)).is_some_and(|t| {
                         t.features[0] == "名詞"
                             || (t.features[0] == "動詞" && t.features[5].starts_with("連用"))
-                    }) && voiced_subject(tokens, m.last)
+                    }) && (voiced_subject(tokens, m.last) || is_object(tokens, m.last))
                     {
                         prior = item.filter(|it| !it.2);
                         item = Some((w.signum(), m.last, true));
