@@ -521,11 +521,15 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
                 }
             }
         } else if let Some(&next) = numbers.get(i)
-            && text[n.end..].starts_with(RANGE_MARKS)
+            && (text[n.end..].starts_with(RANGE_MARKS)
+                // 100-200億円: a hyphen between two figures in digits.
+                || text[n.end..].starts_with('-')
+                    && text[n.start..].starts_with(|c: char| c.is_ascii_digit())
+                    && text[next.start..].starts_with(|c: char| c.is_ascii_digit()))
             && text[n.end..next.start].chars().count() == 1
             && let Some((e, code)) = currency_after(text, next.end)
         {
-            // 100億～200億円, 3,000～3,500円
+            // 100億～200億円, 3,000～3,500円, 3,000-3,500円
             let mut low = value_of(&n);
             if !n.has_big_unit && next.has_big_unit {
                 // 100～200億円: the unit of the upper end applies to both.
@@ -634,12 +638,13 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
             approximate = true;
             end += APPROX_AFTER[i].len();
         }
-        // マイナス23億円 (a loss written out); プラス41億円 keeps its value.
-        if text[..start].ends_with("マイナス") {
-            value = value.map(|v| v.negated());
-            start -= "マイナス".len();
-        } else if text[..start].ends_with("プラス") {
-            start -= "プラス".len();
+        // マイナス23億円 (a loss written out), 純損益は-30億円; プラス41億円
+        // keeps its value.
+        if let Some((at, negative)) = super::number::sign_before(text, start) {
+            if negative {
+                value = value.map(|v| v.negated());
+            }
+            start = at;
         }
         let per_share = per_share_before(text, start);
         let mut money = MoneyValue {

@@ -639,6 +639,34 @@ fn kanji_fraction(after_dot: &str) -> Option<(Decimal, usize)> {
     (len > 0 && unit).then_some((fraction, len))
 }
 
+/// A sign word or mark right before a figure at `pos`: where it starts and
+/// whether it is negative (`マイナス`, `プラス`, `−`, and an ASCII `-`/`+`).
+/// An ASCII mark counts only where no word or figure runs into it — not
+/// inside a range or a code (`3-5%`, `A-1`, `2024-05`, `ボーイング-737`):
+/// after a space, punctuation, 比 or a particle (`前年同期比 -2.1%`,
+/// `純損益は-30億円`; not `10,000円-12,000円`, a range).
+pub(crate) fn sign_before(text: &str, pos: usize) -> Option<(usize, bool)> {
+    let head = &text[..pos];
+    for (word, negative) in [("マイナス", true), ("プラス", false), ("−", true)] {
+        if head.ends_with(word) {
+            return Some((pos - word.len(), negative));
+        }
+    }
+    let negative = match head.as_bytes().last()? {
+        b'-' => true,
+        b'+' => false,
+        _ => return None,
+    };
+    let before = head[..head.len() - 1].chars().next_back();
+    before
+        .is_none_or(|c| {
+            c.is_whitespace()
+                || matches!(c, '(' | '（' | '、' | ',' | ':' | '：' | '=' | '「' | '比')
+                || ('\u{3041}'..='\u{309F}').contains(&c)
+        })
+        .then_some((pos - 1, negative))
+}
+
 /// Parses a whole decimal string such as `"53000000000"` or `"-3.5"`.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
     parse_at(s, 0).and_then(|n| (n.end == s.len()).then_some(n.value.ok()).flatten())

@@ -312,27 +312,6 @@ fn is_reward(after_unit: &str) -> bool {
     REWARDS.iter().any(|w| rest.starts_with(w))
 }
 
-/// A sign word or mark right before a figure at `pos`: where it starts and
-/// whether it is negative. An ASCII `-`/`+` counts only after a space or a
-/// bracket or 比, not inside a range or a code (`3-5%`, `A-1`).
-fn sign_before(text: &str, pos: usize) -> Option<(usize, bool)> {
-    let head = &text[..pos];
-    for (word, negative) in [("マイナス", true), ("プラス", false), ("−", true)] {
-        if head.ends_with(word) {
-            return Some((pos - word.len(), negative));
-        }
-    }
-    let negative = match head.as_bytes().last()? {
-        b'-' => true,
-        b'+' => false,
-        _ => return None,
-    };
-    let before = head[..head.len() - 1].chars().next_back();
-    before
-        .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '（' | '比' | '、' | ','))
-        .then_some((pos - 1, negative))
-}
-
 /// `3割5分` → 35, `2割` → 20 (from the number before 割).
 fn wari(
     text: &str,
@@ -451,7 +430,7 @@ pub(crate) fn extract(
         };
         // A sign written as a word or an ASCII mark (前期比マイナス0.4%,
         // （前年同期比 -2.1%）) is part of the figure.
-        let (start, value, signed) = match sign_before(text, n.start) {
+        let (start, value, signed) = match super::number::sign_before(text, n.start) {
             Some((at, negative)) => (
                 at,
                 if negative {
