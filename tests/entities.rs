@@ -215,3 +215,37 @@ fn changes_and_periods() {
         .unwrap();
     assert_eq!(moved["direction"], "up");
 }
+
+#[test]
+fn an_index_move_in_points_is_a_change_not_a_percent() {
+    let analyzer = Analyzer::new().unwrap();
+    let text = "TOPIXは前日比12.53ポイント高、完全失業率は0.2ポイント低下した。";
+    let analysis = analyzer.analyze(text);
+    let found: Vec<(&str, String)> = analysis
+        .entities
+        .iter()
+        .filter_map(|e| match &e.value {
+            EntityValue::Change(c) => Some((
+                e.text.as_ref(),
+                format!(
+                    "change {:?} {:?}",
+                    c.direction,
+                    c.size.map(|s| s.to_string())
+                ),
+            )),
+            EntityValue::Percent(p) => Some((
+                e.text.as_ref(),
+                format!("percent {:?}", p.value.map(|v| v.to_string())),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("12.53ポイント高", r#"change Up Some("12.53")"#.to_string()),
+            ("0.2ポイント", r#"percent Some("0.2")"#.to_string()),
+            ("0.2ポイント低下", r#"change Down Some("0.2")"#.to_string()),
+        ]
+    );
+}

@@ -590,10 +590,18 @@ impl Extractors {
         amounts.retain(|f| !ticker_spans.overlaps(f.span));
         let taken: SpanIndex = amounts.iter().chain(&tickers).map(|f| f.span).collect();
         let mut percents = Vec::with_capacity(ctx.numbers.len() / 4);
-        percent::extract(&ctx, &companies, &taken, &mut percents);
+        let mut index_moves = Vec::new();
+        percent::extract(&ctx, &companies, &taken, &mut percents, &mut index_moves);
         let mut changes = Vec::with_capacity(percents.len());
         if self.set.contains(EntityKind::Change) {
-            change::extract(&ctx, &companies, &amounts, &percents, &mut changes);
+            if index_moves.is_empty() {
+                change::extract(&ctx, &companies, &amounts, &percents, &mut changes);
+            } else {
+                // An index's move in points is a change, though no percent.
+                let mut moves: Vec<Found> = percents.iter().cloned().chain(index_moves).collect();
+                sort_by_start(&mut moves);
+                change::extract(&ctx, &companies, &amounts, &moves, &mut changes);
+            }
         }
         let mut periods = Vec::new();
         if self.set.contains(EntityKind::Period) {

@@ -312,6 +312,50 @@ fn is_reward(after_unit: &str) -> bool {
     REWARDS.iter().any(|w| rest.starts_with(w))
 }
 
+/// Stock indexes, whose moves are quoted in index points. (Diffusion
+/// indexes such as the survey's 現状判断指数 move in percentage points, so a
+/// bare 指数 is not among them.)
+const STOCK_INDEXES: &[&str] = &[
+    "TOPIX",
+    "東証株価指数",
+    "日経平均",
+    "日経225",
+    "JPX日経",
+    "グロース250",
+    "マザーズ指数",
+    "ダウ",
+    "ナスダック",
+    "NASDAQ",
+    "S&P",
+    "ハンセン",
+    "上海総合",
+    "KOSPI",
+    "DAX",
+    "FTSE",
+];
+
+/// Whether the figure at `pos` is about a stock index: the sentence before
+/// it (at most 90 bytes back) names one, and no other subject comes between
+/// (`日経平均株価は、前日比1,150ポイント高`; not `日経平均は3%上昇し、
+/// 失業率は0.2ポイント低下`).
+fn moves_a_stock_index(text: &str, pos: usize) -> bool {
+    let before = super::window_before(text, pos, 90);
+    let sentence = before.rsplit(['。', '\n']).next().unwrap_or(before);
+    let Some(after) = STOCK_INDEXES
+        .iter()
+        .filter_map(|i| sentence.rfind(i).map(|at| at + i.len()))
+        .max()
+        .map(|end| &sentence[end..])
+    else {
+        return false;
+    };
+    let after = after.trim_start_matches(|c: char| {
+        "株価指数平均総合種".contains(c) || c.is_ascii_alphanumeric()
+    });
+    let after = after.strip_prefix(['は', 'が', 'も']).unwrap_or(after);
+    !after.contains(['は', 'が'])
+}
+
 /// `3割5分` → 35, `2割` → 20 (from the number before 割).
 fn wari(
     text: &str,
@@ -364,11 +408,15 @@ fn wari(
     Some((value, end, used))
 }
 
+/// Percents and percentage points into `out`, in text order; a stock
+/// index's move in index points (`TOPIXは12.53ポイント高`) into
+/// `index_moves`, for the change extractor only.
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
     taken: &SpanIndex,
     out: &mut Vec<Found>,
+    index_moves: &mut Vec<Found>,
 ) {
     let text = ctx.text;
     let numbers = &ctx.numbers;
@@ -463,6 +511,12 @@ pub(crate) fn extract(
         {
             continue;
         }
+        // TOPIXは前日比12.53ポイント高: a stock index moves in index
+        // points, not percentage points; the move is a change, not a percent.
+        let index_move = unit == "point" && moves_a_stock_index(text, start);
+        if index_move && direction.is_none() {
+            continue;
+        }
         if let Some(w) = ["超", "程度", "前後", "近く", "強", "弱"]
             .iter()
             .find(|w| text[end..].starts_with(**w))
@@ -474,6 +528,11 @@ pub(crate) fn extract(
             Err(e) => (None, Some(e)),
         };
         let max = max.take().and_then(|m| m.ok());
+        let out = if index_move {
+            &mut *index_moves
+        } else {
+            &mut *out
+        };
         out.push(Found::found(
             Span::new(start, end),
             EntityValue::Percent(PercentValue {
