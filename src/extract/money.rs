@@ -167,6 +167,8 @@ fn sen_range(
 
 const APPROX_BEFORE: &[&str] = &["約", "およそ", "概算で", "概算", "ほぼ", "推定"];
 const APPROX_AFTER: &[&str] = &[
+    // 4兆円台, 150円台: somewhere in that range.
+    "台",
     "の規模",
     "程度",
     "前後",
@@ -448,8 +450,9 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if text[..n.start].ends_with('数') {
             continue;
         }
-        // Kanji-only 一円 (throughout a region) and the like are not money.
-        if n.kanji_only && !n.has_big_unit && text[n.start..n.end].chars().count() == 1 {
+        // 一円 alone means throughout a region (関東一円), not one yen; 千円,
+        // 百円 and 五円 are amounts.
+        if &text[n.start..n.end] == "一" && !text[n.end..].starts_with("円玉") {
             continue;
         }
         let mut start = n.start;
@@ -643,7 +646,10 @@ pub(crate) fn extract(ctx: &Context<'_>, out: &mut Vec<Found>) {
         if bound.is_some() && ROUNDING.iter().any(|w| text[end..].starts_with(w)) {
             continue;
         }
-        if let Some(i) = APPROX_AFTER_FIRST.prefixes_of(&text[end..]).next() {
+        if let Some(i) = APPROX_AFTER_FIRST.prefixes_of(&text[end..]).next()
+            // 円台湾: 台湾 starts the next word.
+            && !(APPROX_AFTER[i] == "台" && text[end + 3..].starts_with('湾'))
+        {
             approximate = true;
             end += APPROX_AFTER[i].len();
         }
