@@ -17,6 +17,7 @@ const PERCENT_UNITS: &[&str] = &["%", "パーセント", "％"];
 const POINT_UNITS: &[(&str, u32)] = &[
     ("ポイント", 0),
     ("pt", 0),
+    ("pp", 0),
     ("ﾎﾟｲﾝﾄ", 0),
     ("ベーシスポイント", 2),
     ("bps", 2),
@@ -431,9 +432,13 @@ pub(crate) fn extract(
         let (value, mut end, unit, mut max) = if let Some(u) =
             PERCENT_UNITS.iter().find(|u| rest.starts_with(**u))
         {
-            // 2.5パーセントポイント, 0.3%ポイント: percentage points.
-            let (end, unit) = match rest[u.len()..].strip_prefix("ポイント") {
-                Some(_) => (n.end + u.len() + "ポイント".len(), "point"),
+            // 2.5パーセントポイント, 0.3%ポイント, 0.5%pt: percentage points.
+            let after = &rest[u.len()..];
+            let (end, unit) = match ["ポイント", "pt"].iter().find(|p| {
+                after.starts_with(**p)
+                    && !after[p.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+            }) {
+                Some(p) => (n.end + u.len() + p.len(), "point"),
                 None => (n.end + u.len(), "percent"),
             };
             (n.value.map_err(|e| e.to_string()), end, unit, None)
