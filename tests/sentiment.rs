@@ -142,6 +142,7 @@ const RULES: &[(&str, Label)] = cases![
     "輸入物価の下落率が拡大した。" => Positive,
     // neither one nor the other
     "株価は上昇も下落もせず、前日と同じ値で引けた。" => Neutral,
+    "団体客の予約は例年どおりで、特に増えても減ってもいない。" => Neutral,
     "通期予想は上方修正も下方修正もしなかった。" => Neutral,
     // winning an order, a slipping schedule, misused funds
     "同社は防衛省から大型の案件を受注した。" => Positive,

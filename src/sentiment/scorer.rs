@@ -1857,8 +1857,19 @@ impl Scorer {
                                 .get(first.wrapping_sub(1))
                                 .is_some_and(|t| t.features[6] == word)
                         };
-                        let neither = joined("も")
-                            && tokens.get(first + 1).is_some_and(|t| t.features[6] == "も");
+                        // (増えても減ってもいない: a verb takes て before も.)
+                        let te = |at: usize| {
+                            tokens
+                                .get(at)
+                                .is_some_and(|t| matches!(t.features[6], "て" | "で"))
+                        };
+                        let also =
+                            |at: usize| tokens.get(at).is_some_and(|t| t.features[6] == "も");
+                        let neither =
+                            joined("も") && (also(first + 1) || te(first + 1) && also(first + 2));
+                        let before_neither = |p: &Contribution| {
+                            p.last + 1 == first || p.last + 2 == first && te(p.last)
+                        };
                         let unachieved = joined("を")
                             && tokens
                                 .get(first)
@@ -1866,11 +1877,17 @@ impl Scorer {
                         let k = comp.contributions.len() - 1;
                         if let Some(p) = k.checked_sub(1).map(|k| &mut comp.contributions[k])
                             && p.clause == clause
-                            && p.last + 1 == first
-                            && (neither || unachieved)
+                            && (neither && before_neither(p) || unachieved && p.last + 1 == first)
                         {
-                            p.weight = -p.weight;
                             p.negated = !p.negated;
+                            if neither {
+                                // Neither moved: no polarity, whatever each
+                                // would have weighed.
+                                p.weight = 0.0;
+                                comp.contributions[k].weight = 0.0;
+                            } else {
+                                p.weight = -p.weight;
+                            }
                         }
                     } else if let Some((d, last, false)) = item
                         && is_absent(tokens, last, m.first)
