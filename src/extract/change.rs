@@ -20,6 +20,7 @@ pub(crate) fn extract(
     companies: &[Found],
     amounts: &[Found],
     percents: &[Found],
+    index_moves: &[Found],
     out: &mut Vec<Found>,
 ) {
     let text = ctx.text;
@@ -70,10 +71,10 @@ pub(crate) fn extract(
         ));
     }
 
-    // A percent with a direction is a move of its subject.
-    // Spans of the percent moves.
+    // A percent with a direction is a move of its subject, as is a stock
+    // index's move in points (no percent). Spans of the moves.
     let mut moves = Vec::new();
-    for f in percents {
+    for f in percents.iter().chain(index_moves) {
         let EntityValue::Percent(p) = &f.value else {
             continue;
         };

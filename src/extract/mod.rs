@@ -594,14 +594,14 @@ impl Extractors {
         percent::extract(&ctx, &companies, &taken, &mut percents, &mut index_moves);
         let mut changes = Vec::with_capacity(percents.len());
         if self.set.contains(EntityKind::Change) {
-            if index_moves.is_empty() {
-                change::extract(&ctx, &companies, &amounts, &percents, &mut changes);
-            } else {
-                // An index's move in points is a change, though no percent.
-                let mut moves: Vec<Found> = percents.iter().cloned().chain(index_moves).collect();
-                sort_by_start(&mut moves);
-                change::extract(&ctx, &companies, &amounts, &moves, &mut changes);
-            }
+            change::extract(
+                &ctx,
+                &companies,
+                &amounts,
+                &percents,
+                &index_moves,
+                &mut changes,
+            );
         }
         let mut periods = Vec::new();
         if self.set.contains(EntityKind::Period) {
