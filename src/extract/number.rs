@@ -726,6 +726,12 @@ pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> 
             None => continue,
             _ => {}
         }
+        // Nor is a token whose first character no number starts with (most
+        // kanji words), which spares reading its features.
+        let first = text[start..].chars().next().unwrap_or(' ');
+        if !(is_number_char(first) || matches!(first, '▲' | '△')) {
+            continue;
+        }
         let numeral = t.features[1] == "数";
         let sign = !numeral
             && matches!(&text[t.norm.range()], "▲" | "△")
