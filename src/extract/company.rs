@@ -207,6 +207,12 @@ const DEALS: &[&str] = &[
     "TOB",
 ];
 
+/// How far (bytes) after a particle the deal mark of its deal can start:
+/// the deal is looked for within 30 characters (116 bytes at most before
+/// the last one starts) and the automaton's mark is at most 6 bytes into
+/// the deal word (`完全子会社化`, `吸収合併`, `株式公開買い付け`).
+const DEAL_REACH: usize = 116 + 6;
+
 /// The first characters of [`DEALS`].
 const DEAL_FIRST_CHARS: [char; 8] = ['買', '傘', '子', '完', '経', '吸', '株', 'T'];
 
@@ -217,20 +223,43 @@ const DEAL_FIRST_CHARS: [char; 8] = ['買', '傘', '子', '完', '経', '吸', '
 /// `ソフトの買収`, and so `ウィズ`, a word IPADIC knows) are not names.
 fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let (text, tokens) = (ctx.text, ctx.tokens);
-    // Most documents name no deal (the name automaton's walk found the
-    // deal words with the other marks).
-    if !ctx
+    // Where the deal words are (the name automaton's walk found them with
+    // the other marks): most documents name none, and only particles a
+    // little way before one can introduce a name.
+    let mut deal_marks: Vec<usize> = ctx
         .names
         .marks
         .iter()
-        .any(|&(_, _, m)| super::DEAL_MARKS.contains(&super::MARKS[m]))
-    {
+        .filter(|&&(_, _, m)| super::DEAL_MARKS.contains(&super::MARKS[m]))
+        .map(|&(start, _, _)| start)
+        .collect();
+    if deal_marks.is_empty() {
         return;
     }
+    deal_marks.sort_unstable();
     let katakana =
         |k: &RawToken| k.features[0] == "名詞" && text[k.norm.range()].chars().all(is_katakana);
     let mut found = Vec::new();
-    for (i, t) in tokens.iter().enumerate().skip(1) {
+    let mut next_deal = 0;
+    let mut i = 1;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        i += 1;
+        // The deal word nearest after this token, and whether a deal could
+        // start within reach: 30 characters on (at most 116 bytes), a mark
+        // being at most 6 bytes into its deal word (完全|子会社化).
+        while deal_marks.get(next_deal).is_some_and(|&m| m < t.norm.end) {
+            next_deal += 1;
+        }
+        let Some(&deal) = deal_marks.get(next_deal) else {
+            break;
+        };
+        if deal > t.norm.end + DEAL_REACH {
+            // Skip to the first token that ends within reach of it.
+            i = i.max(tokens.partition_point(|k| k.norm.end + DEAL_REACH < deal));
+            continue;
+        }
+        let i = i - 1;
         // (Cheapest tests first: the particle's three bytes, then a katakana
         // noun before it.)
         let Some(&[b0, b1, b2]) = text.as_bytes().get(t.norm.range()) else {
