@@ -342,9 +342,16 @@ const STOCK_INDEXES: &[&str] = &[
 fn moves_a_stock_index(text: &str, pos: usize) -> bool {
     let before = super::window_before(text, pos, 90);
     let sentence = before.rsplit(['。', '\n']).next().unwrap_or(before);
-    let Some(after) = STOCK_INDEXES
-        .iter()
-        .filter_map(|i| sentence.rfind(i).map(|at| at + i.len()))
+    // Where the last index name ends (a comparison at each of the few
+    // characters, cheaper than a substring search per name).
+    let Some(after) = sentence
+        .char_indices()
+        .flat_map(|(at, _)| {
+            STOCK_INDEXES
+                .iter()
+                .filter(move |i| sentence[at..].starts_with(**i))
+                .map(move |i| at + i.len())
+        })
         .max()
         .map(|end| &sentence[end..])
     else {
