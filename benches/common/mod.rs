@@ -3,7 +3,7 @@
 use ja_finnews::{Analyzer, Article, ExtractorSet};
 
 /// Distinct news text: the sample articles and the bench's own articles
-/// (`benches/corpus/`, 24 in all, about 45 KB), each once, or the file named
+/// (`benches/corpus/`, 24 in all, about 40 KB), each once, or the file named
 /// by `JA_FINNEWS_BENCH_TEXT` (an article or plain text, repeated to at
 /// least 20 KB) to measure on text of your own. Text is not repeated when
 /// it need not be: a processor running the same few kilobytes again and
