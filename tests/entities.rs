@@ -217,6 +217,44 @@ fn changes_and_periods() {
 }
 
 #[test]
+fn a_move_stated_after_an_aside_in_brackets_has_its_direction() {
+    let analyzer = Analyzer::new().unwrap();
+    let text = "東証株価指数（TOPIX）は21.47ポイント（0.6％）高の3541.02だった。";
+    let analysis = analyzer.analyze(text);
+    let found: Vec<(&str, String)> = analysis
+        .entities
+        .iter()
+        .filter_map(|e| match &e.value {
+            EntityValue::Change(c) => Some((
+                e.text.as_ref(),
+                format!(
+                    "change {:?} {:?}",
+                    c.direction,
+                    c.size.map(|s| s.to_string())
+                ),
+            )),
+            EntityValue::Percent(p) => Some((
+                e.text.as_ref(),
+                format!(
+                    "percent {:?} {:?}",
+                    p.direction,
+                    p.value.map(|v| v.to_string())
+                ),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("21.47ポイント", r#"change Up Some("21.47")"#.to_string()),
+            ("0.6％", r#"percent Some(Up) Some("0.6")"#.to_string()),
+            ("0.6％", r#"change Up Some("0.6")"#.to_string()),
+        ]
+    );
+}
+
+#[test]
 fn an_index_move_in_points_is_a_change_not_a_percent() {
     let analyzer = Analyzer::new().unwrap();
     let text = "TOPIXは前日比12.53ポイント高、完全失業率は0.2ポイント低下した。";

@@ -96,6 +96,9 @@ pub(crate) const COMPANY_TAILS: &[&str] = &[
     "化成",
     "ホールディングス",
     "グループ",
+    // Chinese groups and holdings as Japanese news writes them (京東集団).
+    "集団",
+    "控股",
     "HD",
     "Holdings",
     "Inc.",

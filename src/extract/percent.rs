@@ -78,6 +78,7 @@ pub(crate) const UP_WORDS: &[&str] = &[
     "値上げ",
     "利上げ",
     "上方修正",
+    "押し上げ",
     "多い",
     "多く",
     "多か",
@@ -111,6 +112,7 @@ pub(crate) const DOWN_WORDS: &[&str] = &[
     "利下げ",
     "削減",
     "下方修正",
+    "押し下げ",
     "低い",
     "低く",
     "低か",
@@ -176,12 +178,22 @@ pub(crate) fn direction_after(text: &str, pos: usize) -> Option<(Direction, usiz
 }
 
 /// Where the predicate a figure ending at `end` shares with others starts:
-/// after the figures listed after it (`それぞれ2.3%、1.8%下落`) or after the
-/// bracket it stands in (`2.4ドル（3.1%）安い`).
+/// after the figures listed after it (`それぞれ2.3%、1.8%下落`), after the
+/// bracket it stands in (`2.4ドル（3.1%）安い`), or after a short aside in
+/// brackets right after it (`21.47ポイント（0.6％）高`).
 fn shared_predicate(text: &str, end: usize) -> Option<usize> {
     let rest = &text[end..];
     if let Some(close) = [')', '）'].into_iter().find(|&c| rest.starts_with(c)) {
         return Some(end + close.len_utf8());
+    }
+    // 21.47ポイント（0.6％）高: the predicate after a short aside.
+    if let Some(open) = ['(', '（'].into_iter().find(|&c| rest.starts_with(c)) {
+        let inner = &rest[open.len_utf8()..];
+        let close = inner
+            .find([')', '）'])
+            .filter(|&i| i <= 30 && !inner[..i].contains(['(', '（', '。', '、']))?;
+        let close_len = inner[close..].chars().next().map_or(1, char::len_utf8);
+        return Some(end + open.len_utf8() + close + close_len);
     }
     let mut p = end;
     for _ in 0..3 {
@@ -358,7 +370,7 @@ fn moves_a_stock_index(text: &str, pos: usize) -> bool {
         return false;
     };
     let after = after.trim_start_matches(|c: char| {
-        "株価指数平均総合種".contains(c) || c.is_ascii_alphanumeric()
+        "株価指数平均総合種）)".contains(c) || c.is_ascii_alphanumeric()
     });
     let after = after.strip_prefix(['は', 'が', 'も']).unwrap_or(after);
     !after.contains(['は', 'が'])
@@ -419,6 +431,21 @@ fn wari(
 /// Percents and percentage points into `out`, in text order; a stock
 /// index's move in index points (`TOPIXは12.53ポイント高`) into
 /// `index_moves`, for the change extractor only.
+/// The unit after the second figure of a range (`3～5%`, `2～3ポイント`,
+/// `10～20bp`): its length, `percent` or `point`, and the power of ten the
+/// figures scale down by. Not an index level (`2900～3000ポイント台`), a
+/// reward (`1,000ポイントを付与`) or an ASCII word (`5-6pts`).
+fn range_unit(after: &str) -> Option<(usize, &'static str, u32)> {
+    if let Some(u) = PERCENT_UNITS.iter().find(|u| after.starts_with(**u)) {
+        return Some((u.len(), "percent", 0));
+    }
+    let &(u, scale) = POINT_UNITS.iter().find(|(u, _)| after.starts_with(u))?;
+    let rest = &after[u.len()..];
+    let word = u.is_ascii() && rest.starts_with(|c: char| c.is_ascii_alphabetic());
+    let level = scale == 0 && (rest.starts_with('台') || is_reward(rest));
+    (!word && !level).then_some((u.len(), "point", scale))
+}
+
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
@@ -473,17 +500,16 @@ pub(crate) fn extract(
         } else if let Some(&next) = numbers.get(i)
             && (rest.starts_with(RANGE_MARKS) || rest.starts_with('-'))
             && text[n.end..next.start].chars().count() == 1
-            && let Some(u) = PERCENT_UNITS
-                .iter()
-                .find(|u| text[next.end..].starts_with(**u))
+            && let Some((len, unit, scale)) = range_unit(&text[next.end..])
         {
-            // 3～5%, 3-5%
+            // 3～5%, 3-5%, 2～3ポイント
             i += 1;
+            let scaled = |v: Result<Decimal, _>| v.map(|v: Decimal| v.scaled_down(scale));
             (
-                n.value.map_err(|e| e.to_string()),
-                next.end + u.len(),
-                "percent",
-                Some(next.value.map_err(|e| e.to_string())),
+                scaled(n.value).map_err(|e| e.to_string()),
+                next.end + len,
+                unit,
+                Some(scaled(next.value).map_err(|e| e.to_string())),
             )
         } else {
             continue;
