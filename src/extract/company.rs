@@ -461,6 +461,16 @@ pub(crate) fn place_or_unit(text: &str, start: usize, end: usize) -> bool {
             }))
 }
 
+/// Whether token `i` describes the company named after it rather than
+/// being part of its name (`高級ブランド大手｜ヴァロワ・グループ`,
+/// `自動車最大手｜トヨタ`).
+fn describes(ctx: &Context<'_>, i: usize) -> bool {
+    matches!(
+        &ctx.text[ctx.tokens[i].norm.range()],
+        "大手" | "最大手" | "準大手" | "中堅" | "首位"
+    )
+}
+
 fn is_name_token(ctx: &Context<'_>, i: usize) -> bool {
     let t = &ctx.tokens[i];
     let [pos, p1, ..] = *t.features;
@@ -651,6 +661,7 @@ pub(crate) fn from_codes(
         while first > 0
             && end_token - first < 4
             && is_name_token(ctx, first - 1)
+            && !describes(ctx, first - 1)
             && (first == end_token
                 || ctx.tokens[first - 1].norm.end == ctx.tokens[first].norm.start
                     && (known.is_none() || katakana(first - 1)))
@@ -783,6 +794,7 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
         while first > 0
             && i - first < 5
             && tokens[first - 1].norm.end == tokens[first].norm.start
+            && !describes(ctx, first - 1)
             && (is_name_token(ctx, first - 1)
                 || first - 1 > 0
                     && (tokens[first - 1].features[1] == "接尾" || dot(first - 1))
@@ -797,7 +809,11 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
             let named = tokens[first..i]
                 .iter()
                 .any(|k| k.unknown || k.features[1] == "固有名詞");
-            (first < i && (named || surface != "グループ"))
+            // Or a name the dictionary lacks, written with it in one token
+            // (大手｜ヴァロワ・グループ).
+            let own_name = (t.unknown || t.features[1] == "固有名詞")
+                && head.trim_end_matches('・').chars().count() >= 2;
+            (first < i && (named || surface != "グループ") || first == i && own_name)
                 .then(|| Span::new(tokens[first].norm.start, end))
         } else if first < i || inside_unknown {
             Some(Span::new(tokens[first].norm.start, end))
