@@ -216,74 +216,59 @@ fn changes_and_periods() {
     assert_eq!(moved["direction"], "up");
 }
 
-#[test]
-fn a_move_stated_after_an_aside_in_brackets_has_its_direction() {
+/// The changes and percents found in `text`, as `(text, description)`.
+fn moves_and_percents(text: &str) -> Vec<(String, String)> {
     let analyzer = Analyzer::new().unwrap();
-    let text = "東証株価指数（TOPIX）は21.47ポイント（0.6％）高の3541.02だった。";
-    let analysis = analyzer.analyze(text);
-    let found: Vec<(&str, String)> = analysis
+    analyzer
+        .analyze(text)
         .entities
         .iter()
-        .filter_map(|e| match &e.value {
-            EntityValue::Change(c) => Some((
-                e.text.as_ref(),
-                format!(
+        .filter_map(|e| {
+            let described = match &e.value {
+                EntityValue::Change(c) => format!(
                     "change {:?} {:?}",
                     c.direction,
                     c.size.map(|s| s.to_string())
                 ),
-            )),
-            EntityValue::Percent(p) => Some((
-                e.text.as_ref(),
-                format!(
+                EntityValue::Percent(p) => format!(
                     "percent {:?} {:?}",
                     p.direction,
                     p.value.map(|v| v.to_string())
                 ),
-            )),
-            _ => None,
+                _ => return None,
+            };
+            Some((e.text.to_string(), described))
         })
-        .collect();
-    assert_eq!(
-        found,
-        [
-            ("21.47ポイント", r#"change Up Some("21.47")"#.to_string()),
-            ("0.6％", r#"percent Some(Up) Some("0.6")"#.to_string()),
-            ("0.6％", r#"change Up Some("0.6")"#.to_string()),
-        ]
-    );
+        .collect()
 }
 
 #[test]
-fn an_index_move_in_points_is_a_change_not_a_percent() {
-    let analyzer = Analyzer::new().unwrap();
-    let text = "TOPIXは前日比12.53ポイント高、完全失業率は0.2ポイント低下した。";
-    let analysis = analyzer.analyze(text);
-    let found: Vec<(&str, String)> = analysis
-        .entities
-        .iter()
-        .filter_map(|e| match &e.value {
-            EntityValue::Change(c) => Some((
-                e.text.as_ref(),
-                format!(
-                    "change {:?} {:?}",
-                    c.direction,
-                    c.size.map(|s| s.to_string())
-                ),
-            )),
-            EntityValue::Percent(p) => Some((
-                e.text.as_ref(),
-                format!("percent {:?}", p.value.map(|v| v.to_string())),
-            )),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        found,
-        [
-            ("12.53ポイント高", r#"change Up Some("12.53")"#.to_string()),
-            ("0.2ポイント", r#"percent Some("0.2")"#.to_string()),
-            ("0.2ポイント低下", r#"change Down Some("0.2")"#.to_string()),
-        ]
-    );
+fn index_point_moves_and_moves_after_asides() {
+    // An index moves in index points (a change, not percentage points); a
+    // predicate after a bracketed aside gives the figure before it its direction.
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        (
+            "TOPIXは前日比12.53ポイント高、完全失業率は0.2ポイント低下した。",
+            &[
+                ("12.53ポイント高", r#"change Up Some("12.53")"#),
+                ("0.2ポイント", r#"percent Some(Down) Some("0.2")"#),
+                ("0.2ポイント低下", r#"change Down Some("0.2")"#),
+            ],
+        ),
+        (
+            "東証株価指数（TOPIX）は21.47ポイント（0.6％）高の3541.02だった。",
+            &[
+                ("21.47ポイント", r#"change Up Some("21.47")"#),
+                ("0.6％", r#"percent Some(Up) Some("0.6")"#),
+                ("0.6％", r#"change Up Some("0.6")"#),
+            ],
+        ),
+    ];
+    for (text, expected) in cases {
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(t, d)| (t.to_string(), d.to_string()))
+            .collect();
+        assert_eq!(moves_and_percents(text), expected, "{text}");
+    }
 }
