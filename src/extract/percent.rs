@@ -428,24 +428,31 @@ fn wari(
     Some((value, end, used))
 }
 
-/// Percents and percentage points into `out`, in text order; a stock
-/// index's move in index points (`TOPIXは12.53ポイント高`) into
-/// `index_moves`, for the change extractor only.
-/// The unit after the second figure of a range (`3～5%`, `2～3ポイント`,
-/// `10～20bp`): its length, `percent` or `point`, and the power of ten the
-/// figures scale down by. Not an index level (`2900～3000ポイント台`), a
-/// reward (`1,000ポイントを付与`) or an ASCII word (`5-6pts`).
-fn range_unit(after: &str) -> Option<(usize, &'static str, u32)> {
-    if let Some(u) = PERCENT_UNITS.iter().find(|u| after.starts_with(**u)) {
-        return Some((u.len(), "percent", 0));
-    }
+/// The point unit `after` a figure starts with: its length and the power of
+/// ten the figure scales down by. Not an ASCII word (`5pts`), an index
+/// level (`2900ポイント台`; `80bp台` is a spread's level in points) or a
+/// loyalty reward (`1,000ポイントを付与`).
+fn point_unit(after: &str) -> Option<(usize, u32)> {
     let &(u, scale) = POINT_UNITS.iter().find(|(u, _)| after.starts_with(u))?;
     let rest = &after[u.len()..];
     let word = u.is_ascii() && rest.starts_with(|c: char| c.is_ascii_alphabetic());
     let level = scale == 0 && (rest.starts_with('台') || is_reward(rest));
-    (!word && !level).then_some((u.len(), "point", scale))
+    (!word && !level).then_some((u.len(), scale))
 }
 
+/// The unit after the second figure of a range (`3～5%`, `2～3ポイント`,
+/// `10～20bp`): its length, `percent` or `point`, and the power of ten the
+/// figures scale down by.
+fn range_unit(after: &str) -> Option<(usize, &'static str, u32)> {
+    if let Some(u) = PERCENT_UNITS.iter().find(|u| after.starts_with(**u)) {
+        return Some((u.len(), "percent", 0));
+    }
+    point_unit(after).map(|(len, scale)| (len, "point", scale))
+}
+
+/// Percents and percentage points into `out`, in text order; a stock
+/// index's move in index points (`TOPIXは12.53ポイント高`) into
+/// `index_moves`, for the change extractor only.
 pub(crate) fn extract(
     ctx: &Context<'_>,
     companies: &[Found],
@@ -463,57 +470,47 @@ pub(crate) fn extract(
             continue;
         }
         let rest = &text[n.end..];
-        let (value, mut end, unit, mut max) = if let Some(u) =
-            PERCENT_UNITS.iter().find(|u| rest.starts_with(**u))
-        {
-            // 2.5パーセントポイント, 0.3%ポイント, 0.5%pt: percentage points.
-            let after = &rest[u.len()..];
-            let (end, unit) = match ["ポイント", "pt"].iter().find(|p| {
-                after.starts_with(**p)
-                    && !after[p.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
-            }) {
-                Some(p) => (n.end + u.len() + p.len(), "point"),
-                None => (n.end + u.len(), "percent"),
+        let (value, mut end, unit, mut max) =
+            if let Some(u) = PERCENT_UNITS.iter().find(|u| rest.starts_with(**u)) {
+                // 2.5パーセントポイント, 0.3%ポイント, 0.5%pt: percentage points.
+                let after = &rest[u.len()..];
+                let (end, unit) = match ["ポイント", "pt"].iter().find(|p| {
+                    after.starts_with(**p)
+                        && !after[p.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+                }) {
+                    Some(p) => (n.end + u.len() + p.len(), "point"),
+                    None => (n.end + u.len(), "percent"),
+                };
+                (n.value.map_err(|e| e.to_string()), end, unit, None)
+            } else if let Some((len, scale)) = point_unit(rest) {
+                (
+                    n.value
+                        .map(|v| v.scaled_down(scale))
+                        .map_err(|e| e.to_string()),
+                    n.end + len,
+                    "point",
+                    None,
+                )
+            } else if let Some((v, e, used)) = wari(text, &n, numbers, i) {
+                i += used;
+                (v, e, "percent", None)
+            } else if let Some(&next) = numbers.get(i)
+                && (rest.starts_with(RANGE_MARKS) || rest.starts_with('-'))
+                && text[n.end..next.start].chars().count() == 1
+                && let Some((len, unit, scale)) = range_unit(&text[next.end..])
+            {
+                // 3～5%, 3-5%, 2～3ポイント
+                i += 1;
+                let scaled = |v: Result<Decimal, _>| v.map(|v: Decimal| v.scaled_down(scale));
+                (
+                    scaled(n.value).map_err(|e| e.to_string()),
+                    next.end + len,
+                    unit,
+                    Some(scaled(next.value).map_err(|e| e.to_string())),
+                )
+            } else {
+                continue;
             };
-            (n.value.map_err(|e| e.to_string()), end, unit, None)
-        } else if let Some(&(u, scale)) = POINT_UNITS.iter().find(|(u, _)| rest.starts_with(u)) {
-            if u.is_ascii() && rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-                continue;
-            }
-            // 2900ポイント台 is an index level, not a change in points
-            // (80bp台 is a spread's level in points); 1,000ポイントを付与
-            // is a loyalty reward.
-            if scale == 0 && (rest[u.len()..].starts_with('台') || is_reward(&rest[u.len()..])) {
-                continue;
-            }
-            (
-                n.value
-                    .map(|v| v.scaled_down(scale))
-                    .map_err(|e| e.to_string()),
-                n.end + u.len(),
-                "point",
-                None,
-            )
-        } else if let Some((v, e, used)) = wari(text, &n, numbers, i) {
-            i += used;
-            (v, e, "percent", None)
-        } else if let Some(&next) = numbers.get(i)
-            && (rest.starts_with(RANGE_MARKS) || rest.starts_with('-'))
-            && text[n.end..next.start].chars().count() == 1
-            && let Some((len, unit, scale)) = range_unit(&text[next.end..])
-        {
-            // 3～5%, 3-5%, 2～3ポイント
-            i += 1;
-            let scaled = |v: Result<Decimal, _>| v.map(|v: Decimal| v.scaled_down(scale));
-            (
-                scaled(n.value).map_err(|e| e.to_string()),
-                next.end + len,
-                unit,
-                Some(scaled(next.value).map_err(|e| e.to_string())),
-            )
-        } else {
-            continue;
-        };
         // A sign written as a word or an ASCII mark (前期比マイナス0.4%,
         // （前年同期比 -2.1%）) is part of the figure.
         let (start, value, signed) = match super::number::sign_before(text, n.start) {
