@@ -14,12 +14,93 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::data::{bad_row, rows};
 use crate::error::Result;
 use crate::error::{Error, ErrorKind};
-use crate::hash::{FxHashMap, HashMap64, fx_hash};
+use crate::hash::{HashMap64, fx_hash};
 
 const WEIGHTS: &str = include_str!("../../dictionaries/sentiment/calibration.tsv");
 const TARGET_WEIGHTS: &str = include_str!("../../dictionaries/sentiment/target_calibration.tsv");
 
 type Cell = once_cell::sync::OnceCell<Option<Arc<Calibration>>>;
+
+/// A family of features named after one word (`w:売上`, `c-:減少`,
+/// `f¬:伸びる`), which [`WordFeatures`] numbers per word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WordFamily {
+    /// `w:`: a content word is in the text.
+    Content,
+    /// `c+:`: a positive rule cue starts at the word.
+    PositiveCue,
+    /// `c-:`: a negative rule cue starts at the word.
+    NegativeCue,
+    /// `f:`: a sentence's predicate that the rules read no cue at.
+    Predicate,
+    /// `e:`: the same for the last sentence.
+    LastPredicate,
+}
+
+impl WordFamily {
+    const ALL: [WordFamily; 5] = [
+        WordFamily::Content,
+        WordFamily::PositiveCue,
+        WordFamily::NegativeCue,
+        WordFamily::Predicate,
+        WordFamily::LastPredicate,
+    ];
+
+    /// The name's prefixes, plain and negated (`¬` goes after the cue's
+    /// colon but before the predicate's).
+    fn prefixes(self) -> [&'static str; 2] {
+        match self {
+            WordFamily::Content => ["w:", "w:¬"],
+            WordFamily::PositiveCue => ["c+:", "c+:¬"],
+            WordFamily::NegativeCue => ["c-:", "c-:¬"],
+            WordFamily::Predicate => ["f:", "f¬:"],
+            WordFamily::LastPredicate => ["e:", "e¬:"],
+        }
+    }
+
+    /// The feature's name: `w:売上`, `f¬:伸びる`.
+    pub(crate) fn name(self, word: &str, negated: bool) -> String {
+        let prefix = self.prefixes()[usize::from(negated)];
+        let mut name = String::with_capacity(prefix.len() + word.len());
+        name.push_str(prefix);
+        name.push_str(word);
+        name
+    }
+
+    /// The family, negation and word of a feature's name.
+    fn parse(name: &str) -> Option<(WordFamily, bool, &str)> {
+        // Negated prefixes first: `w:¬売上` also starts with `w:`.
+        WordFamily::ALL.into_iter().find_map(|family| {
+            let [plain, negated] = family.prefixes();
+            match name.strip_prefix(negated) {
+                Some(word) => Some((family, true, word)),
+                None => name.strip_prefix(plain).map(|word| (family, false, word)),
+            }
+        })
+    }
+}
+
+/// The numbers of the features named after one word, `[plain, negated]`
+/// per [`WordFamily`]; [`NO_FEATURE`] where the model has none.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordFeatures([[u32; 2]; 5]);
+
+impl Default for WordFeatures {
+    fn default() -> Self {
+        WordFeatures([[NO_FEATURE; 2]; 5])
+    }
+}
+
+impl WordFeatures {
+    /// The number of the word's feature in `family`, if the model has it.
+    pub(crate) fn get(&self, family: WordFamily, negated: bool) -> Option<u32> {
+        let k = self.0[family as usize][usize::from(negated)];
+        (k != NO_FEATURE).then_some(k)
+    }
+}
+
+/// No feature (in [`WordFeatures`]), no word number.
+pub(crate) const NO_FEATURE: u32 = u32::MAX;
 
 /// Class order of weight columns and probabilities.
 pub const CLASSES: [&str; 3] = ["positive", "negative", "neutral"];
@@ -32,12 +113,18 @@ pub struct Calibration {
     index: HashMap64<u32>,
     names: Vec<Box<str>>,
     weights: Vec<[f32; 3]>,
-    /// Base forms that take part in some `b:` pair, numbered, so a pair of
-    /// words is looked up by two numbers (and not at all when either word
-    /// is in no pair), not by building and hashing its name.
-    pair_words: HashMap64<(Box<str>, u32)>,
-    /// `b:` feature number by `(first word << 32) | second word`.
-    pairs: FxHashMap<u64, u32>,
+    /// Words that features are named after (`w:`, `c+:`, `f:`, `e:` and
+    /// either word of a `b:` pair), numbered, so a scorer that numbers a
+    /// document's words once looks their features up by number, not by
+    /// building and hashing names for every occurrence.
+    words: HashMap64<(Box<str>, u32)>,
+    /// The features of word number `i`.
+    word_features: Vec<WordFeatures>,
+    /// `b:` pairs by their first word: the pairs of word `i` are
+    /// `pairs[pair_starts[i]..pair_starts[i + 1]]`, as `(second word,
+    /// feature)` sorted by the second word.
+    pair_starts: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
     /// Unique per parsed model, so caches of its answers can tell models
     /// apart.
     id: u64,
@@ -112,33 +199,29 @@ impl Calibration {
                 }
             }
         }
-        // Number the words of pair features (`b:売上 増加`).
+        // Number the words that features are named after, and the pairs
+        // (`b:売上 増加`) by their words' numbers.
+        let mut pairs = Vec::new();
         for k in 0..cal.names.len() {
-            let Some((a, b)) = cal.names[k]
-                .strip_prefix("b:")
-                .and_then(|p| p.split_once(' '))
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-            else {
-                continue;
-            };
-            let mut ids = [0u32; 2];
-            for (slot, word) in ids.iter_mut().zip([a, b]) {
-                let next = cal.pair_words.len() as u32;
-                let (name, id) = cal
-                    .pair_words
-                    .entry(fx_hash(&word))
-                    .or_insert_with(|| (word.as_str().into(), next));
-                if **name != *word {
-                    return Err(Error::new(
-                        ErrorKind::Dictionary,
-                        format!("calibration.tsv: pair words {name:?} and {word:?} share a hash"),
-                    ));
-                }
-                *slot = *id;
+            let name = cal.names[k].clone();
+            if let Some((first, second)) = name.strip_prefix("b:").and_then(|p| p.split_once(' ')) {
+                let first = cal.number_word(first)?;
+                let second = cal.number_word(second)?;
+                pairs.push((first, second, k as u32));
+            } else if let Some((family, negated, word)) = WordFamily::parse(&name) {
+                let i = cal.number_word(word)?;
+                cal.word_features[i as usize].0[family as usize][usize::from(negated)] = k as u32;
             }
-            cal.pairs
-                .insert((u64::from(ids[0]) << 32) | u64::from(ids[1]), k as u32);
         }
+        pairs.sort_unstable();
+        cal.pair_starts = vec![0; cal.word_features.len() + 1];
+        for &(first, _, _) in &pairs {
+            cal.pair_starts[first as usize + 1] += 1;
+        }
+        for i in 1..cal.pair_starts.len() {
+            cal.pair_starts[i] += cal.pair_starts[i - 1];
+        }
+        cal.pairs = pairs.into_iter().map(|(_, second, k)| (second, k)).collect();
         Ok(cal)
     }
 
@@ -176,20 +259,55 @@ impl Calibration {
         &self.weights[k as usize]
     }
 
-    /// The number a word has in pair features, if it is in any.
-    pub(crate) fn pair_word(&self, word: &str) -> Option<u32> {
-        self.pair_words
+    /// Numbers `word` (once) among the words features are named after.
+    fn number_word(&mut self, word: &str) -> Result<u32> {
+        let next = u32::try_from(self.word_features.len()).map_err(|_| {
+            Error::new(ErrorKind::Dictionary, "calibration.tsv: too many words")
+        })?;
+        let (name, id) = self
+            .words
+            .entry(fx_hash(word))
+            .or_insert_with(|| (word.into(), next));
+        if **name != *word {
+            return Err(Error::new(
+                ErrorKind::Dictionary,
+                format!("calibration.tsv: words {name:?} and {word:?} share a hash"),
+            ));
+        }
+        if *id == next {
+            self.word_features.push(WordFeatures::default());
+        }
+        Ok(*id)
+    }
+
+    /// The number of a word some feature is named after (see
+    /// [`WordFamily`] and [`Calibration::pair`]), if any.
+    pub(crate) fn word(&self, word: &str) -> Option<u32> {
+        self.words
             .get(&fx_hash(word))
             .filter(|(name, _)| **name == *word)
             .map(|(_, id)| *id)
     }
 
+    /// The features named after word number `word` (from
+    /// [`Calibration::word`]).
+    pub(crate) fn word_features(&self, word: u32) -> &WordFeatures {
+        &self.word_features[word as usize]
+    }
+
     /// The feature number of the pair `b:{first} {second}` from the words'
-    /// numbers (see [`Calibration::pair_word`]).
+    /// numbers (see [`Calibration::word`]).
     pub(crate) fn pair(&self, first: u32, second: u32) -> Option<u32> {
-        self.pairs
-            .get(&((u64::from(first) << 32) | u64::from(second)))
-            .copied()
+        let first = first as usize;
+        let (Some(&from), Some(&to)) = (self.pair_starts.get(first), self.pair_starts.get(first + 1))
+        else {
+            return None;
+        };
+        let pairs = &self.pairs[from as usize..to as usize];
+        pairs
+            .binary_search_by_key(&second, |p| p.0)
+            .ok()
+            .map(|i| pairs[i].1)
     }
 
     /// Class probabilities for sparse features `(name, value)`.
@@ -226,5 +344,45 @@ mod tests {
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         assert!(Calibration::parse("x\t1\t2\n").is_err());
         Calibration::embedded().unwrap();
+    }
+
+    #[test]
+    fn numbers_the_words_features_are_named_after() {
+        let c = Calibration::parse(
+            "w:売上\t1\t0\t0\nc-:¬減少\t0\t1\t0\nf¬:伸びる\t0\t0\t1\n\
+             e:推移\t1\t1\t0\nb:売上 増加\t2\t0\t0\nb:売上 減少\t0\t2\t0\n",
+        )
+        .unwrap();
+        let number = |name: &str| c.feature(fx_hash(name), name);
+        let sales = c.word("売上").unwrap();
+        let fall = c.word("減少").unwrap();
+        let rise = c.word("増加").unwrap();
+        assert_eq!(c.word("費用"), None);
+        let sales_features = c.word_features(sales);
+        assert_eq!(sales_features.get(WordFamily::Content, false), number("w:売上"));
+        assert_eq!(sales_features.get(WordFamily::Content, true), None);
+        assert_eq!(sales_features.get(WordFamily::Predicate, false), None);
+        assert_eq!(
+            c.word_features(fall).get(WordFamily::NegativeCue, true),
+            number("c-:¬減少")
+        );
+        assert_eq!(c.word_features(fall).get(WordFamily::NegativeCue, false), None);
+        let stretch = c.word("伸びる").unwrap();
+        assert_eq!(
+            c.word_features(stretch).get(WordFamily::Predicate, true),
+            number("f¬:伸びる")
+        );
+        let flat = c.word("推移").unwrap();
+        assert_eq!(
+            c.word_features(flat).get(WordFamily::LastPredicate, false),
+            number("e:推移")
+        );
+        assert_eq!(c.pair(sales, rise), number("b:売上 増加"));
+        assert_eq!(c.pair(sales, fall), number("b:売上 減少"));
+        assert_eq!(c.pair(rise, sales), None);
+        assert_eq!(c.pair(stretch, sales), None);
+        // Names are built the way they are parsed.
+        assert_eq!(WordFamily::NegativeCue.name("減少", true), "c-:¬減少");
+        assert_eq!(WordFamily::Predicate.name("伸びる", true), "f¬:伸びる");
     }
 }

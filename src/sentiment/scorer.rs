@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use smallvec::{SmallVec, smallvec};
 
-use super::calibration::{CLASSES, Calibration, softmax};
+use super::calibration::{CLASSES, Calibration, NO_FEATURE, WordFamily, softmax};
 use super::lexicon::{Cue, Lexicon, char_bit};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
@@ -62,12 +62,11 @@ struct WordCues {
     /// form: a run of tokens grows by this one only if an entry continues
     /// the run with one of them.
     lead: u32,
-    /// The document model's `w:` and `w:¬` features of its base form.
-    /// ([`NO_FEATURE`] for none: a document holds one of these per token,
-    /// so they are kept small.)
-    word_features: [u32; 2],
-    /// The number of its base form in the document model's pair features.
-    pair_word: u32,
+    /// The document model's number of the word its features are named
+    /// after: its base form for a content word, else its surface (see
+    /// [`WordFamily`]); [`NO_FEATURE`] for none (a document holds one of
+    /// these per token, so they are kept small).
+    word: u32,
 }
 
 /// Flags of a [`WordCues`].
@@ -109,16 +108,12 @@ impl Default for WordCues {
             base: None,
             continuations: 0,
             lead: 0,
-            word_features: [NO_FEATURE; 2],
-            pair_word: NO_FEATURE,
+            word: NO_FEATURE,
         }
     }
 }
 
-/// No feature number in [`WordCues`].
-const NO_FEATURE: u32 = u32::MAX;
-
-fn feature_number(k: u32) -> Option<u32> {
+fn word_number(k: u32) -> Option<u32> {
     (k != NO_FEATURE).then_some(k)
 }
 
@@ -277,12 +272,6 @@ fn squash(s: f32) -> f32 {
     (s / (1.0 + s.abs())).clamp(-1.0, 1.0)
 }
 
-/// The name of the `w:` feature of a content word (`w:¬` when negated);
-/// features numbered ahead of time ([`WordCues`]) must use the same names.
-fn word_feature_name(lemma: &str, negated: bool) -> String {
-    format!("{}{lemma}", if negated { "w:¬" } else { "w:" })
-}
-
 /// The name of the `b:` feature of two neighbouring content words.
 fn pair_feature_name(lemma: &str, next: &str) -> String {
     format!("b:{lemma} {next}")
@@ -293,10 +282,12 @@ trait FeatureSink {
     /// A feature by name, its value, and the token range it stands for.
     fn feature(&mut self, name: &str, value: f32, at: Option<(usize, usize)>);
 
-    /// `w:` (`w:¬` when negated) and the base form of token `i`.
-    fn word(&mut self, words: Lemmas<'_>, i: usize, negated: bool) {
-        let name = word_feature_name(words.get(i), negated);
-        self.feature(&name, 1.0, Some((i, i + 1)));
+    /// The feature of `family` named after token `i` (see
+    /// [`Lemmas::word`]), negated or not. A content word's feature stands
+    /// for its token.
+    fn word(&mut self, words: Lemmas<'_>, i: usize, family: WordFamily, negated: bool) {
+        let name = family.name(words.word(i, family), negated);
+        self.feature(&name, 1.0, word_span(family, i));
     }
 
     /// `b:` and the base forms of neighbouring content words `i` and `j`.
@@ -317,6 +308,25 @@ impl<'t> Lemmas<'t> {
     fn get(self, i: usize) -> &'t str {
         lemma(self.text, &self.tokens[i])
     }
+
+    /// The word token `i`'s features of `family` are named after: a rule
+    /// cue's first token by its base form if it is a content word, else by
+    /// its surface (`（`); the others are content words, by base form.
+    fn word(self, i: usize, family: WordFamily) -> &'t str {
+        let t = &self.tokens[i];
+        match family {
+            WordFamily::PositiveCue | WordFamily::NegativeCue => {
+                content_lemma(self.text, t).unwrap_or(&self.text[t.norm.range()])
+            }
+            _ => lemma(self.text, t),
+        }
+    }
+}
+
+/// The token range a word feature stands for in evidence: a content word's
+/// own token.
+fn word_span(family: WordFamily, i: usize) -> Option<(usize, usize)> {
+    (family == WordFamily::Content).then_some((i, i + 1))
 }
 
 /// Collects features by name (for training).
@@ -389,16 +399,18 @@ impl FeatureSink for Weigher<'_> {
     }
 
     #[inline]
-    fn word(&mut self, words: Lemmas<'_>, i: usize, negated: bool) {
+    fn word(&mut self, words: Lemmas<'_>, i: usize, family: WordFamily, negated: bool) {
         match self.cues.get(i) {
             Some(c) => {
-                if let Some(k) = feature_number(c.word_features[usize::from(negated)]) {
-                    self.add(k, 1.0, Some((i, i + 1)));
+                if let Some(w) = word_number(c.word)
+                    && let Some(k) = self.cal.word_features(w).get(family, negated)
+                {
+                    self.add(k, 1.0, word_span(family, i));
                 }
             }
             None => {
-                let name = word_feature_name(words.get(i), negated);
-                self.feature(&name, 1.0, Some((i, i + 1)))
+                let name = family.name(words.word(i, family), negated);
+                self.feature(&name, 1.0, word_span(family, i))
             }
         }
     }
@@ -407,8 +419,7 @@ impl FeatureSink for Weigher<'_> {
     fn pair(&mut self, words: Lemmas<'_>, i: usize, j: usize) {
         match (self.cues.get(i), self.cues.get(j)) {
             (Some(a), Some(b)) => {
-                if let (Some(a), Some(b)) =
-                    (feature_number(a.pair_word), feature_number(b.pair_word))
+                if let (Some(a), Some(b)) = (word_number(a.word), word_number(b.word))
                     && let Some(k) = self.cal.pair(a, b)
                 {
                     self.add(k, 1.0, None);
@@ -1102,6 +1113,7 @@ impl Scorer {
         comps: &[Composition],
         sink: &mut impl FeatureSink,
     ) {
+        let words = Lemmas { text, tokens };
         let mut key = String::new();
         let (mut pos, mut neg, mut doc, mut factor) = (0.0f32, 0.0f32, 0.0f32, 1.0f32);
         let (mut flat, mut question, mut contrast, mut hedge) = (false, false, false, false);
@@ -1113,15 +1125,12 @@ impl Scorer {
                 } else {
                     neg -= w
                 }
-                let lemma = content_lemma(text, &tokens[c.first])
-                    .unwrap_or(&text[tokens[c.first].norm.range()]);
-                key.clear();
-                key.push_str(if c.weight > 0.0 { "c+:" } else { "c-:" });
-                if c.negated {
-                    key.push('¬');
-                }
-                key.push_str(lemma);
-                sink.feature(&key, 1.0, None);
+                let family = if c.weight > 0.0 {
+                    WordFamily::PositiveCue
+                } else {
+                    WordFamily::NegativeCue
+                };
+                sink.word(words, c.first, family, c.negated);
             }
             if let Some(x) = comp.opens_with_contrast {
                 factor *= x;
@@ -1163,7 +1172,6 @@ impl Scorer {
         ] {
             sink.feature(name, value, None);
         }
-        let words = Lemmas { text, tokens };
         // Token ranges of the rule cues, sorted, to tell a sentence's
         // predicate that is a cue from one that is not.
         let mut cued: Vec<(usize, usize)> = comps
@@ -1186,7 +1194,7 @@ impl Scorer {
                     .iter()
                     .take(3)
                     .any(|c| c.is(WordKind::NEGATION));
-                sink.word(words, i, negated);
+                sink.word(words, i, WordFamily::Content, negated);
                 // Pairs of neighbouring content words (客足 戻る, 単価 上昇).
                 if let Some(k) = cues[i + 1..]
                     .iter()
@@ -1218,15 +1226,9 @@ impl Scorer {
                     continue;
                 }
                 let neg_tail = cues[j + 1..=i].iter().any(|c| c.is(WordKind::NEGATION));
-                let lemma = words.get(j);
-                for (family, on) in [("f", true), ("e", end)] {
-                    if on {
-                        key.clear();
-                        key.push_str(family);
-                        key.push_str(if negated { "¬:" } else { ":" });
-                        key.push_str(lemma);
-                        sink.feature(&key, 1.0, None);
-                    }
+                sink.word(words, j, WordFamily::Predicate, negated);
+                if end {
+                    sink.word(words, j, WordFamily::LastPredicate, negated);
                 }
                 let stop = if word.is(WordKind::FULL_STOP) {
                     tokens[i].norm.start
@@ -1519,15 +1521,18 @@ impl Scorer {
                 if n == 1 {
                     // One token: the remembered answers for its two forms
                     // (a base-form cue is remembered only when the base
-                    // form differs from the surface).
+                    // form differs from the surface). The base form is read
+                    // only for a base-form cue: a word's features are
+                    // elsewhere in memory, and most tokens have none.
                     let t = &tokens[i];
-                    for (cue, form) in [
-                        (word.surface, &text[t.norm.range()]),
-                        (word.base, t.features[6]),
-                    ] {
-                        if let Some(cue) = cue
-                            && self.allowed(text, tokens, i, i + 1, form, cue)
-                        {
+                    for (cue, base) in [(word.surface, false), (word.base, true)] {
+                        let Some(cue) = cue else { continue };
+                        let form = if base {
+                            t.features[6]
+                        } else {
+                            &text[t.norm.range()]
+                        };
+                        if self.allowed(text, tokens, i, i + 1, form, cue) {
                             found = Some(Match {
                                 first: i,
                                 last: i + 1,
@@ -1587,6 +1592,14 @@ impl Scorer {
         let [pos, p1, .., base, _, _] = *t.features;
         let first_bit = |s: &str| s.chars().next().map_or(0, char_bit);
         let lead = first_bit(surface) | if base == "*" { 0 } else { first_bit(base) };
+        // The document model's number of the word its features are named
+        // after (as `Lemmas::word` names them).
+        let word = |lemma: Option<&str>| {
+            self.calibration
+                .as_ref()
+                .and_then(|cal| cal.word(lemma.unwrap_or(surface)))
+                .unwrap_or(NO_FEATURE)
+        };
         // No entry starts with a symbol or a numeral, and neither is a
         // content word.
         if pos == "記号" || p1 == "数" {
@@ -1595,23 +1608,11 @@ impl Scorer {
                     .with(WordKind::FULL_STOP, p1 == "句点")
                     .with(WordKind::FIGURE_LEAD, may_lead_figure(surface)),
                 lead,
+                word: word(None),
                 ..WordCues::default()
             };
         }
         let lemma = content_lemma(text, t);
-        let (word_features, pair_word) = match (&self.calibration, lemma) {
-            (Some(cal), Some(lemma)) => {
-                let feature = |negated: bool| {
-                    let name = word_feature_name(lemma, negated);
-                    cal.feature(fx_hash(&name), &name).unwrap_or(NO_FEATURE)
-                };
-                (
-                    [feature(false), feature(true)],
-                    cal.pair_word(lemma).unwrap_or(NO_FEATURE),
-                )
-            }
-            _ => ([NO_FEATURE; 2], NO_FEATURE),
-        };
         WordCues {
             kind: WordKind::default()
                 .with(WordKind::CONTENT, lemma.is_some())
@@ -1621,8 +1622,7 @@ impl Scorer {
                 )
                 .with(WordKind::NEGATION, is_negation(t))
                 .with(WordKind::FIGURE_LEAD, may_lead_figure(surface)),
-            word_features,
-            pair_word,
+            word: word(lemma),
             surface: self.lex.get(surface),
             base: (base != "*" && base != surface)
                 .then(|| self.lex.get(base))
