@@ -87,15 +87,90 @@ impl WordKind {
     const FULL_STOP: WordKind = WordKind(1 << 4);
     /// A word a figure cue can start with (see [`figure_cue`]).
     const FIGURE_LEAD: WordKind = WordKind(1 << 5);
+    /// A word a lexicon entry can start with: it has a cue of its own or
+    /// longer entries continue it.
+    const STARTS_ENTRY: WordKind = WordKind(1 << 6);
+    /// A word whose base form differs from its surface (an inflected verb
+    /// or adjective): only then is the base form worth reading.
+    const BASE_DIFFERS: WordKind = WordKind(1 << 7);
 
     fn with(self, flag: WordKind, on: bool) -> WordKind {
         if on { WordKind(self.0 | flag.0) } else { self }
+    }
+
+    const fn or(self, flag: WordKind) -> WordKind {
+        WordKind(self.0 | flag.0)
     }
 }
 
 impl WordCues {
     fn is(&self, flag: WordKind) -> bool {
         self.kind.0 & flag.0 != 0
+    }
+}
+
+/// The indexes of the tokens in a range whose answers have any of some
+/// flags, in order. Most tokens have none of the flags a pass looks for
+/// (particles, figures); their answers are tested 64 at a time into a
+/// mask, not one by one with a branch each, which the processor could not
+/// predict.
+struct Flagged<'c> {
+    cues: &'c [WordCues],
+    flags: u8,
+    end: usize,
+    /// First token of the current block of 64.
+    block: usize,
+    /// Which tokens of the block are still to come.
+    bits: u64,
+}
+
+impl<'c> Flagged<'c> {
+    fn new(cues: &'c [WordCues], start: usize, end: usize, flags: WordKind) -> Self {
+        let mut f = Flagged {
+            cues,
+            flags: flags.0,
+            end: end.min(cues.len()),
+            block: start,
+            bits: 0,
+        };
+        f.bits = f.block_bits();
+        f
+    }
+
+    /// The flagged tokens of the block of 64 from `self.block`.
+    fn block_bits(&self) -> u64 {
+        let to = self.end.min(self.block.saturating_add(64));
+        let cues = self.cues.get(self.block..to).unwrap_or_default();
+        cues.iter().enumerate().fold(0, |bits, (j, c)| {
+            bits | (u64::from(c.kind.0 & self.flags != 0) << j)
+        })
+    }
+
+    /// Passes over the tokens before `i`.
+    fn skip_to(&mut self, i: usize) {
+        if i >= self.block + 64 {
+            self.block = i;
+            self.bits = self.block_bits();
+        } else if i > self.block {
+            self.bits &= u64::MAX << (i - self.block);
+        }
+    }
+}
+
+impl Iterator for Flagged<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            self.block += 64;
+            if self.block >= self.end {
+                return None;
+            }
+            self.bits = self.block_bits();
+        }
+        let j = self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(self.block + j)
     }
 }
 
@@ -1474,18 +1549,23 @@ impl Scorer {
     ) {
         out.clear();
         let mut key = String::new();
-        let mut i = start;
-        while i < end {
+        // Most tokens start nothing (particles, most nouns): only these are
+        // visited.
+        let mut starts = Flagged::new(
+            cues,
+            start,
+            end,
+            WordKind::STARTS_ENTRY.or(WordKind::FIGURE_LEAD),
+        );
+        while let Some(i) = starts.next() {
             let mut found = None;
             let word = &cues[i];
-            // Most tokens start no entry: at most a figure cue starts there.
-            if word.continuations == 0 && word.surface.is_none() && word.base.is_none() {
-                let found = word
-                    .is(WordKind::FIGURE_LEAD)
-                    .then(|| figure_cue(text, tokens, start, i))
-                    .flatten();
-                i = found.map_or(i + 1, |m| m.last);
-                out.extend(found);
+            // No entry starts here: at most a figure cue.
+            if !word.is(WordKind::STARTS_ENTRY) {
+                if let Some(m) = figure_cue(text, tokens, start, i) {
+                    out.push(m);
+                    starts.skip_to(m.last);
+                }
                 continue;
             }
             // No entry starts with a symbol or a digit (figures are handled
@@ -1547,14 +1627,13 @@ impl Scorer {
                 let run_start = tokens[i].norm.start;
                 let last = &tokens[i + n - 1];
                 let surface_key = &text[run_start..last.norm.end];
-                let base = last.features[6];
-                let base_differs = base != "*" && base != &text[last.norm.range()];
                 // The base form of the run: the last token's base after the
-                // others' surfaces.
-                let base_key = base_differs.then(|| {
+                // others' surfaces (read only when it differs: the word's
+                // features are elsewhere in memory).
+                let base_key = cues[i + n - 1].is(WordKind::BASE_DIFFERS).then(|| {
                     key.clear();
                     key.push_str(&text[run_start..last.norm.start]);
-                    key.push_str(base);
+                    key.push_str(last.features[6]);
                     key.as_str()
                 });
                 for form in [Some(surface_key), base_key].into_iter().flatten() {
@@ -1576,12 +1655,9 @@ impl Scorer {
                     .then(|| figure_cue(text, tokens, start, i))
                     .flatten()
             });
-            match found {
-                Some(m) => {
-                    out.push(m);
-                    i = m.last;
-                }
-                None => i += 1,
+            if let Some(m) = found {
+                out.push(m);
+                starts.skip_to(m.last);
             }
         }
     }
@@ -1592,6 +1668,7 @@ impl Scorer {
         let [pos, p1, .., base, _, _] = *t.features;
         let first_bit = |s: &str| s.chars().next().map_or(0, char_bit);
         let lead = first_bit(surface) | if base == "*" { 0 } else { first_bit(base) };
+        let base_differs = base != "*" && base != surface;
         // The document model's number of the word its features are named
         // after (as `Lemmas::word` names them).
         let word = |lemma: Option<&str>| {
@@ -1606,13 +1683,17 @@ impl Scorer {
             return WordCues {
                 kind: WordKind::SYMBOL_OR_NUMERAL
                     .with(WordKind::FULL_STOP, p1 == "句点")
-                    .with(WordKind::FIGURE_LEAD, may_lead_figure(surface)),
+                    .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
+                    .with(WordKind::BASE_DIFFERS, base_differs),
                 lead,
                 word: word(None),
                 ..WordCues::default()
             };
         }
         let lemma = content_lemma(text, t);
+        let surface_cue = self.lex.get(surface);
+        let base_cue = base_differs.then(|| self.lex.get(base)).flatten();
+        let continuations = self.lex.continuations(surface);
         WordCues {
             kind: WordKind::default()
                 .with(WordKind::CONTENT, lemma.is_some())
@@ -1621,13 +1702,16 @@ impl Scorer {
                     lemma.is_some_and(|l| matches!(l, "する" | "ある" | "なる" | "いる")),
                 )
                 .with(WordKind::NEGATION, is_negation(t))
-                .with(WordKind::FIGURE_LEAD, may_lead_figure(surface)),
+                .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
+                .with(
+                    WordKind::STARTS_ENTRY,
+                    continuations != 0 || surface_cue.is_some() || base_cue.is_some(),
+                )
+                .with(WordKind::BASE_DIFFERS, base_differs),
             word: word(lemma),
-            surface: self.lex.get(surface),
-            base: (base != "*" && base != surface)
-                .then(|| self.lex.get(base))
-                .flatten(),
-            continuations: self.lex.continuations(surface),
+            surface: surface_cue,
+            base: base_cue,
+            continuations,
             lead,
         }
     }
