@@ -54,9 +54,33 @@ pub struct Lexicon {
     /// the characters that continue it in some entry, so a multi-token
     /// lookup stops as soon as no entry can go on with the next token.
     continuations: crate::hash::HashMap64<u32>,
+    /// The distinct cues (kind and weight) of the entries, which
+    /// [`CueCode`]s number.
+    distinct: Vec<Cue>,
     /// Unique per parsed lexicon, so caches of its answers (see
     /// `scorer::WordCues`) can tell lexicons apart.
     id: u64,
+}
+
+/// A cue in two bytes, so the scorer's answers for every token of a
+/// document stay small: 0 for none, else one more than the cue's place
+/// among the lexicon's distinct cues (a few dozen kinds and weights).
+pub(crate) type CueCode = u16;
+
+/// A cue's kind and the bits of its weight: equal keys, equal cues.
+fn cue_key(cue: Cue) -> (std::mem::Discriminant<Cue>, u32) {
+    let weight = match cue {
+        Cue::Item(w)
+        | Cue::Move(w)
+        | Cue::Evaluate(w)
+        | Cue::Size(w)
+        | Cue::Polar(w)
+        | Cue::Contrast(w)
+        | Cue::Hedge(w)
+        | Cue::Degree(w) => w.to_bits(),
+        Cue::Stop | Cue::Negation | Cue::Question | Cue::Flat => 0,
+    };
+    (std::mem::discriminant(&cue), weight)
 }
 
 /// Words that say a level is unchanged; they are facts about the data, not
@@ -84,7 +108,9 @@ const FLAT_WORDS: &[&str] = &[
 
 fn number(file: &str, line: usize, s: &str) -> Result<f32> {
     s.parse()
-        .map_err(|_| bad(file, line, "weight is not a number"))
+        .ok()
+        .filter(|w: &f32| w.is_finite())
+        .ok_or_else(|| bad(file, line, "weight is not a number"))
 }
 
 impl Lexicon {
@@ -167,6 +193,22 @@ impl Lexicon {
             lex.cues.insert(w.to_string(), Cue::Flat);
         }
         lex.max_bytes = lex.cues.keys().map(String::len).max().unwrap_or(0);
+        let mut seen = std::collections::HashSet::new();
+        for &cue in lex.cues.values() {
+            if seen.insert(cue_key(cue)) {
+                lex.distinct.push(cue);
+            }
+        }
+        if lex.distinct.len() >= usize::from(CueCode::MAX) {
+            return Err(crate::error::Error::new(
+                crate::error::ErrorKind::Dictionary,
+                format!(
+                    "the sentiment lexicons hold {} distinct cues (kind and weight); at most {} are supported",
+                    lex.distinct.len(),
+                    CueCode::MAX - 1
+                ),
+            ));
+        }
         for key in lex.cues.keys() {
             for (i, c) in key.char_indices().skip(1) {
                 *lex.continuations
@@ -200,6 +242,21 @@ impl Lexicon {
     /// The cue for a surface or base form.
     pub fn get(&self, key: &str) -> Option<Cue> {
         self.cues.get(key).copied()
+    }
+
+    /// The code of a cue of this lexicon's (0 for none or another's).
+    pub(crate) fn code(&self, cue: Option<Cue>) -> CueCode {
+        cue.and_then(|cue| {
+            let key = cue_key(cue);
+            self.distinct.iter().position(|c| cue_key(*c) == key)
+        })
+        .map_or(0, |i| i as CueCode + 1)
+    }
+
+    /// The cue of a [`CueCode`] from [`Lexicon::code`].
+    pub(crate) fn decode(&self, code: CueCode) -> Option<Cue> {
+        let i = usize::from(code.checked_sub(1)?);
+        self.distinct.get(i).copied()
     }
 
     /// Number of entries.

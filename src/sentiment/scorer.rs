@@ -10,7 +10,7 @@ use std::sync::Arc;
 use smallvec::{SmallVec, smallvec};
 
 use super::calibration::{CLASSES, Calibration, NO_FEATURE, WordFamily, softmax};
-use super::lexicon::{Cue, Lexicon, char_bit};
+use super::lexicon::{Cue, CueCode, Lexicon, char_bit};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
 use crate::extract::{EntityValue, Found};
@@ -48,25 +48,35 @@ const BARE_UNDESIRABLE: f32 = -0.15;
 /// features. A dictionary word always gets the same answers, so a thread
 /// remembers them (see [`WORD_CUES`]) and a document looks each token up
 /// once.
+///
+/// A document holds one of these per token and a thread remembers
+/// thousands, so they are kept to 16 bytes: memory the scorer touches is
+/// memory the tokenizer must fetch again for the next document.
 #[derive(Debug, Clone, Copy)]
 struct WordCues {
-    /// What kind of word it is, as flags (a document holds one of these
-    /// per token, so they are kept small).
-    kind: WordKind,
-    surface: Option<Cue>,
-    base: Option<Cue>,
-    /// The [`char_bit`]s of the characters that continue its surface in
-    /// longer entries (0: no longer entry starts with it).
-    continuations: u32,
-    /// The [`char_bit`]s of the first characters of its surface and base
-    /// form: a run of tokens grows by this one only if an entry continues
-    /// the run with one of them.
-    lead: u32,
     /// The document model's number of the word its features are named
     /// after: its base form for a content word, else its surface (see
-    /// [`WordFamily`]); [`NO_FEATURE`] for none (a document holds one of
-    /// these per token, so they are kept small).
+    /// [`WordFamily`]); [`NO_FEATURE`] for none.
     word: u32,
+    /// The [`char_bit`]s (folded, see [`fold_bits`]) of the characters that
+    /// continue its surface in longer entries (0: no longer entry starts
+    /// with it).
+    continuations: u16,
+    /// The folded [`char_bit`]s of the first characters of its surface and
+    /// base form: a run of tokens grows by this one only if an entry
+    /// continues the run with one of them.
+    lead: u16,
+    /// The cues of its surface and its base form.
+    surface: CueCode,
+    base: CueCode,
+    /// What kind of word it is, as flags.
+    kind: WordKind,
+}
+
+/// [`char_bit`]s folded into 16: a bit set in two sets stays set in both,
+/// so a test for a common character still never misses one.
+fn fold_bits(bits: u32) -> u16 {
+    (bits | (bits >> 16)) as u16
 }
 
 /// Flags of a [`WordCues`].
@@ -179,8 +189,8 @@ impl Default for WordCues {
     fn default() -> Self {
         WordCues {
             kind: WordKind::default(),
-            surface: None,
-            base: None,
+            surface: 0,
+            base: 0,
             continuations: 0,
             lead: 0,
             word: NO_FEATURE,
@@ -1587,9 +1597,9 @@ impl Scorer {
                             & if n_max == 1 {
                                 word.continuations
                             } else {
-                                self.lex.continuations(
+                                fold_bits(self.lex.continuations(
                                     &text[tokens[i].norm.start..tokens[next - 1].norm.end],
-                                )
+                                ))
                             }
                             == 0)
                 {
@@ -1606,7 +1616,9 @@ impl Scorer {
                     // elsewhere in memory, and most tokens have none.
                     let t = &tokens[i];
                     for (cue, base) in [(word.surface, false), (word.base, true)] {
-                        let Some(cue) = cue else { continue };
+                        let Some(cue) = self.lex.decode(cue) else {
+                            continue;
+                        };
                         let form = if base {
                             t.features[6]
                         } else {
@@ -1667,7 +1679,7 @@ impl Scorer {
         let surface = &text[t.norm.range()];
         let [pos, p1, .., base, _, _] = *t.features;
         let first_bit = |s: &str| s.chars().next().map_or(0, char_bit);
-        let lead = first_bit(surface) | if base == "*" { 0 } else { first_bit(base) };
+        let lead = fold_bits(first_bit(surface) | if base == "*" { 0 } else { first_bit(base) });
         let base_differs = base != "*" && base != surface;
         // The document model's number of the word its features are named
         // after (as `Lemmas::word` names them).
@@ -1693,7 +1705,7 @@ impl Scorer {
         let lemma = content_lemma(text, t);
         let surface_cue = self.lex.get(surface);
         let base_cue = base_differs.then(|| self.lex.get(base)).flatten();
-        let continuations = self.lex.continuations(surface);
+        let continuations = fold_bits(self.lex.continuations(surface));
         WordCues {
             kind: WordKind::default()
                 .with(WordKind::CONTENT, lemma.is_some())
@@ -1709,8 +1721,8 @@ impl Scorer {
                 )
                 .with(WordKind::BASE_DIFFERS, base_differs),
             word: word(lemma),
-            surface: surface_cue,
-            base: base_cue,
+            surface: self.lex.code(surface_cue),
+            base: self.lex.code(base_cue),
             continuations,
             lead,
         }
