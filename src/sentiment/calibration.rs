@@ -221,7 +221,10 @@ impl Calibration {
         for i in 1..cal.pair_starts.len() {
             cal.pair_starts[i] += cal.pair_starts[i - 1];
         }
-        cal.pairs = pairs.into_iter().map(|(_, second, k)| (second, k)).collect();
+        cal.pairs = pairs
+            .into_iter()
+            .map(|(_, second, k)| (second, k))
+            .collect();
         Ok(cal)
     }
 
@@ -261,9 +264,8 @@ impl Calibration {
 
     /// Numbers `word` (once) among the words features are named after.
     fn number_word(&mut self, word: &str) -> Result<u32> {
-        let next = u32::try_from(self.word_features.len()).map_err(|_| {
-            Error::new(ErrorKind::Dictionary, "calibration.tsv: too many words")
-        })?;
+        let next = u32::try_from(self.word_features.len())
+            .map_err(|_| Error::new(ErrorKind::Dictionary, "calibration.tsv: too many words"))?;
         let (name, id) = self
             .words
             .entry(fx_hash(word))
@@ -299,7 +301,8 @@ impl Calibration {
     /// numbers (see [`Calibration::word`]).
     pub(crate) fn pair(&self, first: u32, second: u32) -> Option<u32> {
         let first = first as usize;
-        let (Some(&from), Some(&to)) = (self.pair_starts.get(first), self.pair_starts.get(first + 1))
+        let (Some(&from), Some(&to)) =
+            (self.pair_starts.get(first), self.pair_starts.get(first + 1))
         else {
             return None;
         };
@@ -359,14 +362,20 @@ mod tests {
         let rise = c.word("増加").unwrap();
         assert_eq!(c.word("費用"), None);
         let sales_features = c.word_features(sales);
-        assert_eq!(sales_features.get(WordFamily::Content, false), number("w:売上"));
+        assert_eq!(
+            sales_features.get(WordFamily::Content, false),
+            number("w:売上")
+        );
         assert_eq!(sales_features.get(WordFamily::Content, true), None);
         assert_eq!(sales_features.get(WordFamily::Predicate, false), None);
         assert_eq!(
             c.word_features(fall).get(WordFamily::NegativeCue, true),
             number("c-:¬減少")
         );
-        assert_eq!(c.word_features(fall).get(WordFamily::NegativeCue, false), None);
+        assert_eq!(
+            c.word_features(fall).get(WordFamily::NegativeCue, false),
+            None
+        );
         let stretch = c.word("伸びる").unwrap();
         assert_eq!(
             c.word_features(stretch).get(WordFamily::Predicate, true),

@@ -81,7 +81,7 @@ fn fold_bits(bits: u32) -> u16 {
 
 /// Flags of a [`WordCues`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct WordKind(u8);
+struct WordKind(u16);
 
 impl WordKind {
     /// A symbol or numeral: no entry starts with one.
@@ -103,6 +103,10 @@ impl WordKind {
     /// A word whose base form differs from its surface (an inflected verb
     /// or adjective): only then is the base form worth reading.
     const BASE_DIFFERS: WordKind = WordKind(1 << 7);
+    /// Part of a figure, its unit or its range (`42`, `億`, `円`, `から`,
+    /// a bracket): not counted when an item reaches for its movement
+    /// (see [`within_reach`]).
+    const FIGURE_PART: WordKind = WordKind(1 << 8);
 
     fn with(self, flag: WordKind, on: bool) -> WordKind {
         if on { WordKind(self.0 | flag.0) } else { self }
@@ -126,7 +130,7 @@ impl WordCues {
 /// predict.
 struct Flagged<'c> {
     cues: &'c [WordCues],
-    flags: u8,
+    flags: u16,
     end: usize,
     /// First token of the current block of 64.
     block: usize,
@@ -941,21 +945,26 @@ fn is_negation(t: &RawToken) -> bool {
     t.features[0] == "助動詞" && matches!(t.features[6], "ない" | "ぬ" | "ん")
 }
 
+/// Whether a token is part of a figure, its unit or its range, as
+/// [`within_reach`] passes over them.
+fn is_figure_part(t: &RawToken) -> bool {
+    let [pos, p1, .., base, _, _] = *t.features;
+    matches!(p1, "数" | "接尾")
+        || pos == "接頭詞"
+        || (pos == "記号" && !matches!(p1, "句点" | "読点"))
+        || (pos == "助詞" && base == "から")
+}
+
 /// Whether a movement at token `first` is near enough to an item ending at
 /// `last` to be its movement: at most [`ITEM_REACH`] tokens apart, not
 /// counting figures and their units (`営業損失は前年の42億円から5億円に減少`).
-fn within_reach(tokens: &[RawToken], last: usize, first: usize) -> bool {
+fn within_reach(cues: &[WordCues], last: usize, first: usize) -> bool {
     if first <= last + ITEM_REACH {
         return true;
     }
     let mut words = 0;
-    for t in tokens.get(last..first).unwrap_or(&[]) {
-        let [pos, p1, .., base, _, _] = *t.features;
-        let figure = matches!(p1, "数" | "接尾")
-            || pos == "接頭詞"
-            || (pos == "記号" && !matches!(p1, "句点" | "読点"))
-            || (pos == "助詞" && base == "から");
-        if !figure {
+    for c in cues.get(last..first).unwrap_or(&[]) {
+        if !c.is(WordKind::FIGURE_PART) {
             words += 1;
             if words > ITEM_REACH {
                 return false;
@@ -1175,7 +1184,7 @@ impl Scorer {
                 }
                 next = a;
                 self.matches(text, tokens, cues, a, b, &mut matches);
-                self.compose(tokens, &matches, None)
+                self.compose(tokens, cues, &matches, None)
             })
             .collect()
     }
@@ -1358,13 +1367,16 @@ impl Scorer {
         key: &str,
         cue: Cue,
     ) -> bool {
+        // (The word's features are read only for the cues that need them:
+        // they are elsewhere in memory.)
         let t = &tokens[first];
-        let [pos, p1, ..] = *t.features;
+        let pos = || t.features[0];
+        let p1 = || t.features[1];
         let single = last - first == 1;
         match cue {
-            Cue::Contrast(_) if single && key == "が" => p1 == "接続助詞",
+            Cue::Contrast(_) if single && key == "が" => p1() == "接続助詞",
             Cue::Contrast(_) if single && matches!(key, "でも" | "ただ" | "一方") => {
-                pos == "接続詞"
+                pos() == "接続詞"
                     || first == 0
                     || matches!(&text[tokens[first - 1].norm.range()], "。" | "、" | "\n")
                     // 利益が増えた一方、費用が膨らんだ: after a predicate and
@@ -1378,15 +1390,15 @@ impl Scorer {
                             .get(last)
                             .is_some_and(|n| matches!(&text[n.norm.range()], "、" | "で")))
             }
-            Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos == "助動詞",
-            Cue::Negation if single && key == "ない" => pos == "助動詞" || pos == "形容詞",
+            Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos() == "助動詞",
+            Cue::Negation if single && key == "ない" => matches!(pos(), "助動詞" | "形容詞"),
             Cue::Question if key == "か" => {
-                p1.contains("終助詞")
+                p1().contains("終助詞")
                     && tokens
                         .get(last)
                         .is_none_or(|n| matches!(&text[n.norm.range()], "。" | "?" | "!" | "\n"))
             }
-            Cue::Hedge(_) if key == "そう" => p1 == "特殊",
+            Cue::Hedge(_) if key == "そう" => p1() == "特殊",
             // One-character movements and polar words (高, 安, 増, 減) only
             // right after a figure (8%高, 12%増), never as a suffix of a
             // noun (売上高, 受注高).
@@ -1696,7 +1708,8 @@ impl Scorer {
                 kind: WordKind::SYMBOL_OR_NUMERAL
                     .with(WordKind::FULL_STOP, p1 == "句点")
                     .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
-                    .with(WordKind::BASE_DIFFERS, base_differs),
+                    .with(WordKind::BASE_DIFFERS, base_differs)
+                    .with(WordKind::FIGURE_PART, is_figure_part(t)),
                 lead,
                 word: word(None),
                 ..WordCues::default()
@@ -1719,7 +1732,8 @@ impl Scorer {
                     WordKind::STARTS_ENTRY,
                     continuations != 0 || surface_cue.is_some() || base_cue.is_some(),
                 )
-                .with(WordKind::BASE_DIFFERS, base_differs),
+                .with(WordKind::BASE_DIFFERS, base_differs)
+                .with(WordKind::FIGURE_PART, is_figure_part(t)),
             word: word(lemma),
             surface: self.lex.code(surface_cue),
             base: self.lex.code(base_cue),
@@ -1733,6 +1747,7 @@ impl Scorer {
     fn compose(
         &self,
         tokens: &[RawToken],
+        cues: &[WordCues],
         matches: &[Match],
         target: Option<(usize, usize, f32)>,
     ) -> Composition {
@@ -1799,7 +1814,7 @@ impl Scorer {
                         prior = None;
                     }
                     let (d, rule) = match item {
-                        Some((d, last, _)) if within_reach(tokens, last, m.first) => {
+                        Some((d, last, _)) if within_reach(cues, last, m.first) => {
                             (d, "item×movement")
                         }
                         // The subject of the clause (営業損失は…と、…から縮小)
@@ -1869,7 +1884,7 @@ impl Scorer {
                     // item of its own, more of which is bad; with no item
                     // before it (下げ幅を縮小) what falls is taken as good.
                     let d = match item {
-                        Some((d, last, false)) if within_reach(tokens, last, m.first) => d,
+                        Some((d, last, false)) if within_reach(cues, last, m.first) => d,
                         _ => 1.0,
                     };
                     item = Some((d * sign, m.last, false));
@@ -2264,7 +2279,7 @@ impl Scorer {
                     self.matches(text, tokens, cues, a, b, &mut found);
                     found
                 });
-                let mut reading = self.read_target(text, tokens, (a, b), matches, target);
+                let mut reading = self.read_target(text, tokens, cues, (a, b), matches, target);
                 // The first target starting after this one, in the sentence.
                 reading.next_target = starts
                     .get(starts.partition_point(|&s| s <= target.start))
@@ -2329,6 +2344,7 @@ impl Scorer {
         &self,
         text: &str,
         tokens: &[RawToken],
+        cues: &[WordCues],
         (a, b): (usize, usize),
         matches: &[Match],
         target: Span,
@@ -2337,7 +2353,12 @@ impl Scorer {
         let desirability = self.desirability(text.get(target.range()).unwrap_or(""));
         // Cues inside the target itself (a target such as 売上高の増加) count
         // as after it, so inject the target as an item at its start.
-        let mut comp = self.compose(tokens, matches, Some((t_first, t_first, desirability)));
+        let mut comp = self.compose(
+            tokens,
+            cues,
+            matches,
+            Some((t_first, t_first, desirability)),
+        );
         // The target's clause: from the last boundary before it to the first
         // after it, where a boundary is a contrast or a comma after a
         // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
