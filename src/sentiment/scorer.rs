@@ -2117,7 +2117,11 @@ impl Scorer {
         let mut sums = Vec::with_capacity(sentences.len());
         let mut doc_sum = 0.0f32;
         let mut doc_factor = 1.0f32;
-        let mut doc_evidence = Vec::new();
+        // (Sized once, with room for the calibration layer's three words:
+        // grown by doubling, the document's evidence was copied over and
+        // over.)
+        let mut doc_evidence =
+            Vec::with_capacity(comps.iter().map(|c| c.contributions.len()).sum::<usize>() + 3);
         for comp in &comps {
             let sum = comp.sum();
             if let Some(f) = comp.opens_with_contrast {
