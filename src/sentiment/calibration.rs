@@ -22,7 +22,7 @@ const TARGET_WEIGHTS: &str = include_str!("../../dictionaries/sentiment/target_c
 type Cell = once_cell::sync::OnceCell<Option<Arc<Calibration>>>;
 
 /// A family of features named after one word (`w:売上`, `c-:減少`,
-/// `f¬:伸びる`), which [`WordFeatures`] numbers per word.
+/// `f¬:伸びる`), numbered per word (see [`Calibration::word_feature`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WordFamily {
     /// `w:`: a content word is in the text.
@@ -80,26 +80,16 @@ impl WordFamily {
     }
 }
 
-/// The numbers of the features named after one word, `[plain, negated]`
-/// per [`WordFamily`]; [`NO_FEATURE`] where the model has none.
+/// What a document looks up for most of its content words: their `w:`
+/// features (`[plain, negated]`) and where their pairs start in
+/// `Calibration::pairs`, side by side so that one cache line answers both.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct WordFeatures([[u32; 2]; 5]);
-
-impl Default for WordFeatures {
-    fn default() -> Self {
-        WordFeatures([[NO_FEATURE; 2]; 5])
-    }
+struct HotWord {
+    content: [u32; 2],
+    pairs: u32,
 }
 
-impl WordFeatures {
-    /// The number of the word's feature in `family`, if the model has it.
-    pub(crate) fn get(&self, family: WordFamily, negated: bool) -> Option<u32> {
-        let k = self.0[family as usize][usize::from(negated)];
-        (k != NO_FEATURE).then_some(k)
-    }
-}
-
-/// No feature (in [`WordFeatures`]), no word number.
+/// No feature, no word number.
 pub(crate) const NO_FEATURE: u32 = u32::MAX;
 
 /// Class order of weight columns and probabilities.
@@ -118,12 +108,15 @@ pub struct Calibration {
     /// document's words once looks their features up by number, not by
     /// building and hashing names for every occurrence.
     words: HashMap64<(Box<str>, u32)>,
-    /// The features of word number `i`.
-    word_features: Vec<WordFeatures>,
+    /// The `w:` features of word number `i` and the start of its pairs,
+    /// and one more entry for the end of the last word's pairs.
+    hot: Vec<HotWord>,
+    /// The other features named after word number `i`, `[plain, negated]`
+    /// per [`WordFamily`] after `Content`.
+    cold: Vec<[[u32; 2]; 4]>,
     /// `b:` pairs by their first word: the pairs of word `i` are
-    /// `pairs[pair_starts[i]..pair_starts[i + 1]]`, as `(second word,
+    /// `pairs[hot[i].pairs..hot[i + 1].pairs]`, as `(second word,
     /// feature)` sorted by the second word.
-    pair_starts: Vec<u32>,
     pairs: Vec<(u32, u32)>,
     /// Unique per parsed model, so caches of its answers can tell models
     /// apart.
@@ -209,17 +202,25 @@ impl Calibration {
                 let second = cal.number_word(second)?;
                 pairs.push((first, second, k as u32));
             } else if let Some((family, negated, word)) = WordFamily::parse(&name) {
-                let i = cal.number_word(word)?;
-                cal.word_features[i as usize].0[family as usize][usize::from(negated)] = k as u32;
+                let i = cal.number_word(word)? as usize;
+                let slot = match family {
+                    WordFamily::Content => &mut cal.hot[i].content,
+                    _ => &mut cal.cold[i][family as usize - 1],
+                };
+                slot[usize::from(negated)] = k as u32;
             }
         }
         pairs.sort_unstable();
-        cal.pair_starts = vec![0; cal.word_features.len() + 1];
+        // The sentinel after the last word, then each word's start.
+        cal.hot.push(HotWord {
+            content: [NO_FEATURE; 2],
+            pairs: 0,
+        });
         for &(first, _, _) in &pairs {
-            cal.pair_starts[first as usize + 1] += 1;
+            cal.hot[first as usize + 1].pairs += 1;
         }
-        for i in 1..cal.pair_starts.len() {
-            cal.pair_starts[i] += cal.pair_starts[i - 1];
+        for i in 1..cal.hot.len() {
+            cal.hot[i].pairs += cal.hot[i - 1].pairs;
         }
         cal.pairs = pairs
             .into_iter()
@@ -264,7 +265,7 @@ impl Calibration {
 
     /// Numbers `word` (once) among the words features are named after.
     fn number_word(&mut self, word: &str) -> Result<u32> {
-        let next = u32::try_from(self.word_features.len())
+        let next = u32::try_from(self.cold.len())
             .map_err(|_| Error::new(ErrorKind::Dictionary, "calibration.tsv: too many words"))?;
         let (name, id) = self
             .words
@@ -277,7 +278,11 @@ impl Calibration {
             ));
         }
         if *id == next {
-            self.word_features.push(WordFeatures::default());
+            self.hot.push(HotWord {
+                content: [NO_FEATURE; 2],
+                pairs: 0,
+            });
+            self.cold.push([[NO_FEATURE; 2]; 4]);
         }
         Ok(*id)
     }
@@ -291,21 +296,26 @@ impl Calibration {
             .map(|(_, id)| *id)
     }
 
-    /// The features named after word number `word` (from
-    /// [`Calibration::word`]).
-    pub(crate) fn word_features(&self, word: u32) -> &WordFeatures {
-        &self.word_features[word as usize]
+    /// The number of the feature of `family` named after word number
+    /// `word` (from [`Calibration::word`]), negated or not, if the model
+    /// has it.
+    pub(crate) fn word_feature(&self, word: u32, family: WordFamily, negated: bool) -> Option<u32> {
+        let word = word as usize;
+        let k = match family {
+            WordFamily::Content => self.hot.get(word)?.content,
+            _ => self.cold.get(word)?[family as usize - 1],
+        }[usize::from(negated)];
+        (k != NO_FEATURE).then_some(k)
     }
 
     /// The feature number of the pair `b:{first} {second}` from the words'
     /// numbers (see [`Calibration::word`]).
     pub(crate) fn pair(&self, first: u32, second: u32) -> Option<u32> {
         let first = first as usize;
-        let (Some(&from), Some(&to)) =
-            (self.pair_starts.get(first), self.pair_starts.get(first + 1))
-        else {
+        let (Some(from), Some(to)) = (self.hot.get(first), self.hot.get(first + 1)) else {
             return None;
         };
+        let (from, to) = (from.pairs, to.pairs);
         let pairs = &self.pairs[from as usize..to as usize];
         pairs
             .binary_search_by_key(&second, |p| p.0)
@@ -361,29 +371,23 @@ mod tests {
         let fall = c.word("減少").unwrap();
         let rise = c.word("増加").unwrap();
         assert_eq!(c.word("費用"), None);
-        let sales_features = c.word_features(sales);
+        let feature = |word, family, negated| c.word_feature(word, family, negated);
+        assert_eq!(feature(sales, WordFamily::Content, false), number("w:売上"));
+        assert_eq!(feature(sales, WordFamily::Content, true), None);
+        assert_eq!(feature(sales, WordFamily::Predicate, false), None);
         assert_eq!(
-            sales_features.get(WordFamily::Content, false),
-            number("w:売上")
-        );
-        assert_eq!(sales_features.get(WordFamily::Content, true), None);
-        assert_eq!(sales_features.get(WordFamily::Predicate, false), None);
-        assert_eq!(
-            c.word_features(fall).get(WordFamily::NegativeCue, true),
+            feature(fall, WordFamily::NegativeCue, true),
             number("c-:¬減少")
         );
-        assert_eq!(
-            c.word_features(fall).get(WordFamily::NegativeCue, false),
-            None
-        );
+        assert_eq!(feature(fall, WordFamily::NegativeCue, false), None);
         let stretch = c.word("伸びる").unwrap();
         assert_eq!(
-            c.word_features(stretch).get(WordFamily::Predicate, true),
+            feature(stretch, WordFamily::Predicate, true),
             number("f¬:伸びる")
         );
         let flat = c.word("推移").unwrap();
         assert_eq!(
-            c.word_features(flat).get(WordFamily::LastPredicate, false),
+            feature(flat, WordFamily::LastPredicate, false),
             number("e:推移")
         );
         assert_eq!(c.pair(sales, rise), number("b:売上 増加"));

@@ -492,7 +492,7 @@ impl FeatureSink for Weigher<'_> {
         match self.cues.get(i) {
             Some(c) => {
                 if let Some(w) = word_number(c.word)
-                    && let Some(k) = self.cal.word_features(w).get(family, negated)
+                    && let Some(k) = self.cal.word_feature(w, family, negated)
                 {
                     self.add(k, 1.0, word_span(family, i));
                 }
