@@ -239,6 +239,12 @@ impl Calibration {
         self.names.len()
     }
 
+    /// Number of words features are named after (see
+    /// [`Calibration::word`]).
+    pub(crate) fn word_count(&self) -> usize {
+        self.cold.len()
+    }
+
     /// Whether the model has no features.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()

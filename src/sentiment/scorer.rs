@@ -447,6 +447,10 @@ struct Weigher<'c> {
     cues: &'c [WordCues],
     /// Features already counted, by number.
     seen: Vec<u64>,
+    /// Content words already weighed, by word number and negation: a
+    /// document repeats its words, and a word met again is passed over
+    /// before its features are looked up.
+    seen_words: Vec<u64>,
     logits: [f32; 3],
     /// Weights of features that stand for tokens, with the tokens.
     words: Vec<([f32; 3], (usize, usize))>,
@@ -458,6 +462,11 @@ impl<'c> Weigher<'c> {
             cal,
             cues,
             seen: vec![0; cal.len().div_ceil(64)],
+            seen_words: if cues.is_empty() {
+                Vec::new()
+            } else {
+                vec![0; (cal.word_count() * 2).div_ceil(64)]
+            },
             logits: [0.0; 3],
             words: Vec::new(),
         }
@@ -491,9 +500,20 @@ impl FeatureSink for Weigher<'_> {
     fn word(&mut self, words: Lemmas<'_>, i: usize, family: WordFamily, negated: bool) {
         match self.cues.get(i) {
             Some(c) => {
-                if let Some(w) = word_number(c.word)
-                    && let Some(k) = self.cal.word_feature(w, family, negated)
-                {
+                let Some(w) = word_number(c.word) else {
+                    return;
+                };
+                if family == WordFamily::Content {
+                    let bit = w as usize * 2 + usize::from(negated);
+                    let Some(slot) = self.seen_words.get_mut(bit / 64) else {
+                        return;
+                    };
+                    if *slot & (1 << (bit % 64)) != 0 {
+                        return;
+                    }
+                    *slot |= 1 << (bit % 64);
+                }
+                if let Some(k) = self.cal.word_feature(w, family, negated) {
                     self.add(k, 1.0, word_span(family, i));
                 }
             }
