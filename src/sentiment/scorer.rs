@@ -107,6 +107,17 @@ impl WordKind {
     /// a bracket): not counted when an item reaches for its movement
     /// (see [`within_reach`]).
     const FIGURE_PART: WordKind = WordKind(1 << 8);
+    /// The particle は, が or も after a clause's subject or topic (see
+    /// [`is_subject`]).
+    const SUBJECT_PARTICLE: WordKind = WordKind(1 << 9);
+    /// The object particle を (see [`is_object`]).
+    const OBJECT_PARTICLE: WordKind = WordKind(1 << 10);
+    /// An opening or a closing bracket.
+    const BRACKET_OPEN: WordKind = WordKind(1 << 11);
+    const BRACKET_CLOSE: WordKind = WordKind(1 << 12);
+    /// A word that states a cause (により, 伴う, ため; see
+    /// [`cause_between`]).
+    const CAUSE: WordKind = WordKind(1 << 13);
 
     fn with(self, flag: WordKind, on: bool) -> WordKind {
         if on { WordKind(self.0 | flag.0) } else { self }
@@ -996,26 +1007,25 @@ fn within_reach(cues: &[WordCues], last: usize, first: usize) -> bool {
 
 /// Whether the item ending before token `end` is a clause's subject or
 /// topic (the particle after it is は, が or も).
-fn is_subject(tokens: &[RawToken], end: usize) -> bool {
+fn is_subject(cues: &[WordCues], end: usize) -> bool {
     // Past a short note in brackets: 完全失業率（季節調整値）は.
-    let end = match tokens.get(end) {
-        Some(t) if t.features[1] == "括弧開" => tokens
-            .get(end + 1..(end + 8).min(tokens.len()))
-            .and_then(|note| note.iter().position(|t| t.features[1] == "括弧閉"))
+    let end = match cues.get(end) {
+        Some(c) if c.is(WordKind::BRACKET_OPEN) => cues
+            .get(end + 1..(end + 8).min(cues.len()))
+            .and_then(|note| note.iter().position(|c| c.is(WordKind::BRACKET_CLOSE)))
             .map_or(end, |k| end + 2 + k),
         _ => end,
     };
-    tokens
-        .get(end)
-        .is_some_and(|t| t.features[0] == "助詞" && matches!(t.features[6], "は" | "が" | "も"))
+    cues.get(end)
+        .is_some_and(|c| c.is(WordKind::SUBJECT_PARTICLE))
 }
 
 /// Whether the negation at token `neg` says that the item ending before
 /// token `end` is not there: the item as subject, then `ない` itself
 /// (活気がない) or a negated `いる`/`ある` (新規客がいない, 余裕はあまりない),
 /// with at most an adverb between.
-fn is_absent(tokens: &[RawToken], end: usize, neg: usize) -> bool {
-    if !is_subject(tokens, end) {
+fn is_absent(tokens: &[RawToken], cues: &[WordCues], end: usize, neg: usize) -> bool {
+    if !is_subject(cues, end) {
         return false;
     }
     let Some(between) = tokens.get(end + 1..neg) else {
@@ -1036,24 +1046,23 @@ fn is_absent(tokens: &[RawToken], end: usize, neg: usize) -> bool {
 
 /// Whether a polar noun ending before token `end` is the subject of what
 /// follows: 懸念が / 懸念は, or voiced, 懸念の声が / 懸念する声が.
-fn voiced_subject(tokens: &[RawToken], end: usize) -> bool {
-    if is_subject(tokens, end) {
+fn voiced_subject(tokens: &[RawToken], cues: &[WordCues], end: usize) -> bool {
+    if is_subject(cues, end) {
         return true;
     }
     let voiced = tokens
         .get(end)
         .is_some_and(|t| matches!(t.features[6], "の" | "する"))
         && tokens.get(end + 1).is_some_and(|t| t.features[6] == "声");
-    voiced && is_subject(tokens, end + 2)
+    voiced && is_subject(cues, end + 2)
 }
 
 /// Whether the token at `end` is the object particle を: a polar noun or
 /// an evaluation before it can be what the verb after it moves
 /// (債務超過を解消, 懸念を払拭), within an item's reach.
-fn is_object(tokens: &[RawToken], end: usize) -> bool {
-    tokens
-        .get(end)
-        .is_some_and(|t| t.features[0] == "助詞" && t.features[6] == "を")
+fn is_object(cues: &[WordCues], end: usize) -> bool {
+    cues.get(end)
+        .is_some_and(|c| c.is(WordKind::OBJECT_PARTICLE))
 }
 
 /// The factor of a degree word (大幅, やや) for a cue starting at token
@@ -1133,20 +1142,34 @@ const ACHIEVED: &[&str] = &["達成"];
 
 /// The token after a cause marker (により, に伴い, ため, を受けて) between
 /// tokens `from` and `to`, if any.
-fn cause_between(tokens: &[RawToken], from: usize, to: usize) -> Option<usize> {
-    let range = tokens.get(from..to)?;
-    range
+fn cause_between(cues: &[WordCues], from: usize, to: usize) -> Option<usize> {
+    cues.get(from..to)?
         .iter()
-        .rposition(|t| {
-            let [pos, p1, .., base, _, _] = *t.features;
-            match pos {
-                "助詞" => matches!(base, "により" | "による" | "によって"),
-                "動詞" => matches!(base, "伴う" | "受ける"),
-                "名詞" => p1 == "非自立" && base == "ため",
-                _ => false,
-            }
-        })
+        .rposition(|c| c.is(WordKind::CAUSE))
         .map(|k| from + k + 1)
+}
+
+/// The flags of [`WordKind`] that say what a word is in a clause's
+/// grammar, from its features: read once per word, so the rules read
+/// flags, not features (which sit elsewhere in memory).
+fn grammar_kind(t: &RawToken) -> WordKind {
+    let [pos, p1, .., base, _, _] = *t.features;
+    let cause = match pos {
+        "助詞" => matches!(base, "により" | "による" | "によって"),
+        "動詞" => matches!(base, "伴う" | "受ける"),
+        "名詞" => p1 == "非自立" && base == "ため",
+        _ => false,
+    };
+    WordKind::default()
+        .with(WordKind::FIGURE_PART, is_figure_part(t))
+        .with(
+            WordKind::SUBJECT_PARTICLE,
+            pos == "助詞" && matches!(base, "は" | "が" | "も"),
+        )
+        .with(WordKind::OBJECT_PARTICLE, pos == "助詞" && base == "を")
+        .with(WordKind::BRACKET_OPEN, p1 == "括弧開")
+        .with(WordKind::BRACKET_CLOSE, p1 == "括弧閉")
+        .with(WordKind::CAUSE, cause)
 }
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
@@ -1729,7 +1752,7 @@ impl Scorer {
                     .with(WordKind::FULL_STOP, p1 == "句点")
                     .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
                     .with(WordKind::BASE_DIFFERS, base_differs)
-                    .with(WordKind::FIGURE_PART, is_figure_part(t)),
+                    .or(grammar_kind(t)),
                 lead,
                 word: word(None),
                 ..WordCues::default()
@@ -1753,7 +1776,7 @@ impl Scorer {
                     continuations != 0 || surface_cue.is_some() || base_cue.is_some(),
                 )
                 .with(WordKind::BASE_DIFFERS, base_differs)
-                .with(WordKind::FIGURE_PART, is_figure_part(t)),
+                .or(grammar_kind(t)),
             word: word(lemma),
             surface: self.lex.code(surface_cue),
             base: self.lex.code(base_cue),
@@ -1828,7 +1851,7 @@ impl Scorer {
                     // An item inside a cause (費用増等の影響により…減) is not
                     // what moves: the clause's topic before it is.
                     if let (Some((_, last, _)), Some((d, _, _))) = (item, prior)
-                        && let Some(at) = cause_between(tokens, last, m.first)
+                        && let Some(at) = cause_between(cues, last, m.first)
                     {
                         item = Some((d, at, false));
                         prior = None;
@@ -1841,7 +1864,7 @@ impl Scorer {
                         // is what its predicate moves, however far.
                         Some((d, last, _))
                             if polar_item.is_none_or(|(_, at)| at != last)
-                                && is_subject(tokens, last) =>
+                                && is_subject(cues, last) =>
                         {
                             (d, "item×movement")
                         }
@@ -1919,7 +1942,7 @@ impl Scorer {
                     if tokens
                         .get(m.last.wrapping_sub(1))
                         .is_some_and(|t| t.features[0] == "名詞")
-                        && (is_subject(tokens, m.last) || is_object(tokens, m.last))
+                        && (is_subject(cues, m.last) || is_object(cues, m.last))
                     {
                         prior = item.filter(|it| !it.2);
                         item = Some((v.signum(), m.last, true));
@@ -1957,7 +1980,7 @@ impl Scorer {
                     if tokens.get(m.last.wrapping_sub(1)).is_some_and(|t| {
                         t.features[0] == "名詞"
                             || (t.features[0] == "動詞" && t.features[5].starts_with("連用"))
-                    }) && (voiced_subject(tokens, m.last) || is_object(tokens, m.last))
+                    }) && (voiced_subject(tokens, cues, m.last) || is_object(cues, m.last))
                     {
                         prior = item.filter(|it| !it.2);
                         item = Some((w.signum(), m.last, true));
@@ -2021,7 +2044,7 @@ impl Scorer {
                             }
                         }
                     } else if let Some((d, last, false)) = item
-                        && is_absent(tokens, last, m.first)
+                        && is_absent(tokens, cues, last, m.first)
                     {
                         // 活気がない, 新規客がいない: the item is not there.
                         push(&mut comp, -d, "item absent", &mut degree);
