@@ -118,6 +118,8 @@ impl WordKind {
     /// A word that states a cause (により, 伴う, ため; see
     /// [`cause_between`]).
     const CAUSE: WordKind = WordKind(1 << 13);
+    /// 声, as in 懸念の声が (see [`voiced_subject`]).
+    const VOICE: WordKind = WordKind(1 << 14);
 
     fn with(self, flag: WordKind, on: bool) -> WordKind {
         if on { WordKind(self.0 | flag.0) } else { self }
@@ -1050,10 +1052,10 @@ fn voiced_subject(tokens: &[RawToken], cues: &[WordCues], end: usize) -> bool {
     if is_subject(cues, end) {
         return true;
     }
-    let voiced = tokens
-        .get(end)
-        .is_some_and(|t| matches!(t.features[6], "の" | "する"))
-        && tokens.get(end + 1).is_some_and(|t| t.features[6] == "声");
+    let voiced = cues.get(end + 1).is_some_and(|c| c.is(WordKind::VOICE))
+        && tokens
+            .get(end)
+            .is_some_and(|t| matches!(t.features[6], "の" | "する"));
     voiced && is_subject(cues, end + 2)
 }
 
@@ -1170,6 +1172,7 @@ fn grammar_kind(t: &RawToken) -> WordKind {
         .with(WordKind::BRACKET_OPEN, p1 == "括弧開")
         .with(WordKind::BRACKET_CLOSE, p1 == "括弧閉")
         .with(WordKind::CAUSE, cause)
+        .with(WordKind::VOICE, base == "声")
 }
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
@@ -1939,10 +1942,12 @@ impl Scorer {
                     push(&mut comp, v, "evaluative", &mut degree);
                     // An evaluation in noun form can be what a movement after
                     // it moves, as a polar noun can (供給の遅れが解消).
-                    if tokens
-                        .get(m.last.wrapping_sub(1))
-                        .is_some_and(|t| t.features[0] == "名詞")
-                        && (is_subject(cues, m.last) || is_object(cues, m.last))
+                    // (The flags first: the word's features are elsewhere in
+                    // memory.)
+                    if (is_subject(cues, m.last) || is_object(cues, m.last))
+                        && tokens
+                            .get(m.last.wrapping_sub(1))
+                            .is_some_and(|t| t.features[0] == "名詞")
                     {
                         prior = item.filter(|it| !it.2);
                         item = Some((v.signum(), m.last, true));
@@ -1977,10 +1982,11 @@ impl Scorer {
                     // A polar noun can be what a movement after it moves;
                     // it never stands as a bare item.
                     // (Its last word may be a verb's noun form: 失望売り.)
-                    if tokens.get(m.last.wrapping_sub(1)).is_some_and(|t| {
-                        t.features[0] == "名詞"
-                            || (t.features[0] == "動詞" && t.features[5].starts_with("連用"))
-                    }) && (voiced_subject(tokens, cues, m.last) || is_object(cues, m.last))
+                    if (voiced_subject(tokens, cues, m.last) || is_object(cues, m.last))
+                        && tokens.get(m.last.wrapping_sub(1)).is_some_and(|t| {
+                            t.features[0] == "名詞"
+                                || (t.features[0] == "動詞" && t.features[5].starts_with("連用"))
+                        })
                     {
                         prior = item.filter(|it| !it.2);
                         item = Some((w.signum(), m.last, true));
