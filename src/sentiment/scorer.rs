@@ -120,6 +120,9 @@ impl WordKind {
     const CAUSE: WordKind = WordKind(1 << 13);
     /// 声, as in 懸念の声が (see [`voiced_subject`]).
     const VOICE: WordKind = WordKind(1 << 14);
+    /// A share price's move after a figure by its base form (高, 安, 円高,
+    /// 円安: `3%高`, `318円安`).
+    const PRICE_MOVE: WordKind = WordKind(1 << 15);
 
     fn with(self, flag: WordKind, on: bool) -> WordKind {
         if on { WordKind(self.0 | flag.0) } else { self }
@@ -1173,6 +1176,10 @@ fn grammar_kind(t: &RawToken) -> WordKind {
         .with(WordKind::BRACKET_CLOSE, p1 == "括弧閉")
         .with(WordKind::CAUSE, cause)
         .with(WordKind::VOICE, base == "声")
+        .with(
+            WordKind::PRICE_MOVE,
+            matches!(base, "高" | "安" | "円高" | "円安"),
+        )
 }
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
@@ -1873,12 +1880,7 @@ impl Scorer {
                         }
                         _ if m.price => (-1.0, "price movement"),
                         // 3%高, 318円安: a share price's move, in full.
-                        _ if m.last <= m.first + 2
-                            && matches!(
-                                tokens[m.last - 1].features[6],
-                                "高" | "安" | "円高" | "円安"
-                            ) =>
-                        {
+                        _ if m.last <= m.first + 2 && cues[m.last - 1].is(WordKind::PRICE_MOVE) => {
                             (1.0, "price move after a figure")
                         }
                         _ => (BARE_MOVEMENT, "movement"),
