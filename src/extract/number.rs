@@ -704,6 +704,40 @@ fn continues_word(text: &str, at: usize) -> bool {
         .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
+/// The characters other than ASCII digits a number or a sign starts with
+/// (see [`is_number_char`]), all of three bytes in UTF-8.
+const NUMBER_LEADS: [char; 22] = [
+    '〇', '零', '一', '壱', '二', '弐', '三', '参', '四', '五', '六', '七', '八', '九', '十', '百',
+    '千', '万', '億', '兆', '京', '▲',
+];
+
+/// One bit per pair of first two UTF-8 bytes, set for the pairs that
+/// [`NUMBER_LEADS`] (and `△`, which shares `▲`'s) start with.
+static NUMBER_LEAD_PAIRS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < NUMBER_LEADS.len() {
+        let c = NUMBER_LEADS[i] as u32;
+        // A character of three bytes: 1110xxxx 10xxxxxx 10xxxxxx.
+        let pair = ((0xE0 | (c >> 12)) << 8 | (0x80 | ((c >> 6) & 0x3F))) as usize;
+        bits[pair / 64] |= 1 << (pair % 64);
+        i += 1;
+    }
+    bits
+};
+
+/// Whether a number may start at byte `at`: an ASCII digit, or a first
+/// pair of bytes that some [`NUMBER_LEADS`] character has (a superset:
+/// the character decides).
+fn may_start_number(bytes: &[u8], at: usize) -> bool {
+    let Some(&b0) = bytes.get(at) else {
+        return false;
+    };
+    let b1 = bytes.get(at + 1).copied().unwrap_or(0);
+    let pair = usize::from(b0) << 8 | usize::from(b1);
+    b0.is_ascii_digit() | (NUMBER_LEAD_PAIRS[pair / 64] >> (pair % 64) & 1 != 0)
+}
+
 /// [`scan`] over tokenized text: numbers start only where a token IPADIC
 /// tags as a numeral (`名詞,数`) starts, or at a `▲`/`△` sign right before
 /// one, so the tokenizer's reading of every character is reused and kanji
@@ -716,18 +750,13 @@ pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> 
         if start < end {
             continue;
         }
-        // Most tokens are ruled out by their first bytes, without reading
-        // their features: ASCII other than digits, and kana, are never
-        // numerals or signs.
-        let b = text.as_bytes();
-        match b.get(start) {
-            Some(c) if c.is_ascii() && !c.is_ascii_digit() => continue,
-            Some(0xE3) if matches!(b.get(start + 1), Some(0x81..=0x83)) => continue,
-            None => continue,
-            _ => {}
+        // Most tokens are ruled out by their first two bytes in one table
+        // lookup, with no branch the processor would mispredict on mixed
+        // kana, kanji and Latin text, and without reading their features.
+        if !may_start_number(text.as_bytes(), start) {
+            continue;
         }
-        // Nor is a token whose first character no number starts with (most
-        // kanji words), which spares reading its features.
+        // The rest by their first character (一部, 上昇 share 一's bytes).
         let first = text[start..].chars().next().unwrap_or(' ');
         if !(is_number_char(first) || matches!(first, '▲' | '△')) {
             continue;
@@ -755,6 +784,22 @@ pub(crate) fn scan_tokens(text: &str, tokens: &[RawToken]) -> Vec<ParsedNumber> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lead_table_passes_every_character_a_number_starts_with() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            if is_number_char(c) || matches!(c, '▲' | '△') {
+                assert!(may_start_number(bytes, 0), "{c:?}");
+            }
+        }
+        for c in ['あ', 'ア', 'a', '%', '円', '株'] {
+            let mut buf = [0u8; 4];
+            assert!(!may_start_number(c.encode_utf8(&mut buf).as_bytes(), 0), "{c:?}");
+        }
+        assert!(!may_start_number(b"", 0));
+    }
 
     macro_rules! t {
         ($text:expr, $value:expr) => {{
