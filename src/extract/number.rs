@@ -796,7 +796,10 @@ mod tests {
         }
         for c in ['あ', 'ア', 'a', '%', '円', '株'] {
             let mut buf = [0u8; 4];
-            assert!(!may_start_number(c.encode_utf8(&mut buf).as_bytes(), 0), "{c:?}");
+            assert!(
+                !may_start_number(c.encode_utf8(&mut buf).as_bytes(), 0),
+                "{c:?}"
+            );
         }
         assert!(!may_start_number(b"", 0));
     }
