@@ -294,5 +294,20 @@ mod tests {
         assert_ne!(lex.continuations("赤字") & char_bit('幅'), 0);
         assert_eq!(lex.continuations("赤字額"), 0);
         assert_eq!(lex.continuations("前年同期比"), 0);
+        // Every cue has a code that gives it back.
+        for &cue in lex.cues.values() {
+            assert_eq!(lex.decode(lex.code(Some(cue))), Some(cue));
+        }
+        assert_eq!(lex.code(None), 0);
+        assert_eq!(lex.decode(0), None);
+    }
+
+    #[test]
+    fn a_weight_that_is_not_a_finite_number_is_an_error() {
+        for w in ["NaN", "inf", "x"] {
+            let polar = format!("好調\t{w}\n");
+            let err = Lexicon::parse("", "", &polar, "").unwrap_err();
+            assert!(err.to_string().contains("polar.tsv"), "{err}");
+        }
     }
 }
