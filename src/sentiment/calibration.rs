@@ -195,8 +195,9 @@ impl Calibration {
         // Number the words that features are named after, and the pairs
         // (`b:売上 増加`) by their words' numbers.
         let mut pairs = Vec::new();
-        for k in 0..cal.names.len() {
-            let name = cal.names[k].clone();
+        // (The names are set aside while words are numbered, not copied.)
+        let names = std::mem::take(&mut cal.names);
+        for (k, name) in names.iter().enumerate() {
             if let Some((first, second)) = name.strip_prefix("b:").and_then(|p| p.split_once(' ')) {
                 let first = cal.number_word(first)?;
                 let second = cal.number_word(second)?;
@@ -210,6 +211,7 @@ impl Calibration {
                 slot[usize::from(negated)] = k as u32;
             }
         }
+        cal.names = names;
         pairs.sort_unstable();
         // The sentinel after the last word, then each word's start.
         cal.hot.push(HotWord {

@@ -105,7 +105,7 @@ impl WordKind {
     const BASE_DIFFERS: WordKind = WordKind(1 << 7);
     /// Part of a figure, its unit or its range (`42`, `億`, `円`, `から`,
     /// a bracket): not counted when an item reaches for its movement
-    /// (see [`within_reach`]).
+    /// (see [`within_reach`], [`grammar_kind`]).
     const FIGURE_PART: WordKind = WordKind(1 << 8);
     /// The particle は, が or も after a clause's subject or topic (see
     /// [`is_subject`]).
@@ -981,16 +981,6 @@ fn is_negation(t: &RawToken) -> bool {
     t.features[0] == "助動詞" && matches!(t.features[6], "ない" | "ぬ" | "ん")
 }
 
-/// Whether a token is part of a figure, its unit or its range, as
-/// [`within_reach`] passes over them.
-fn is_figure_part(t: &RawToken) -> bool {
-    let [pos, p1, .., base, _, _] = *t.features;
-    matches!(p1, "数" | "接尾")
-        || pos == "接頭詞"
-        || (pos == "記号" && !matches!(p1, "句点" | "読点"))
-        || (pos == "助詞" && base == "から")
-}
-
 /// Whether a movement at token `first` is near enough to an item ending at
 /// `last` to be its movement: at most [`ITEM_REACH`] tokens apart, not
 /// counting figures and their units (`営業損失は前年の42億円から5億円に減少`).
@@ -1159,6 +1149,10 @@ fn cause_between(cues: &[WordCues], from: usize, to: usize) -> Option<usize> {
 /// flags, not features (which sit elsewhere in memory).
 fn grammar_kind(t: &RawToken) -> WordKind {
     let [pos, p1, .., base, _, _] = *t.features;
+    let figure_part = matches!(p1, "数" | "接尾")
+        || pos == "接頭詞"
+        || (pos == "記号" && !matches!(p1, "句点" | "読点"))
+        || (pos == "助詞" && base == "から");
     let cause = match pos {
         "助詞" => matches!(base, "により" | "による" | "によって"),
         "動詞" => matches!(base, "伴う" | "受ける"),
@@ -1166,7 +1160,7 @@ fn grammar_kind(t: &RawToken) -> WordKind {
         _ => false,
     };
     WordKind::default()
-        .with(WordKind::FIGURE_PART, is_figure_part(t))
+        .with(WordKind::FIGURE_PART, figure_part)
         .with(
             WordKind::SUBJECT_PARTICLE,
             pos == "助詞" && matches!(base, "は" | "が" | "も"),
@@ -1759,6 +1753,11 @@ impl Scorer {
         let first_bit = |s: &str| s.chars().next().map_or(0, char_bit);
         let lead = fold_bits(first_bit(surface) | if base == "*" { 0 } else { first_bit(base) });
         let base_differs = base != "*" && base != surface;
+        // What any word is flagged with, whatever its kind.
+        let common = WordKind::default()
+            .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
+            .with(WordKind::BASE_DIFFERS, base_differs)
+            .or(grammar_kind(t));
         // The document model's number of the word its features are named
         // after (as `Lemmas::word` names them).
         let word = |lemma: Option<&str>| {
@@ -1771,11 +1770,9 @@ impl Scorer {
         // content word.
         if pos == "記号" || p1 == "数" {
             return WordCues {
-                kind: WordKind::SYMBOL_OR_NUMERAL
-                    .with(WordKind::FULL_STOP, p1 == "句点")
-                    .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
-                    .with(WordKind::BASE_DIFFERS, base_differs)
-                    .or(grammar_kind(t)),
+                kind: common
+                    .or(WordKind::SYMBOL_OR_NUMERAL)
+                    .with(WordKind::FULL_STOP, p1 == "句点"),
                 lead,
                 word: word(None),
                 ..WordCues::default()
@@ -1786,20 +1783,17 @@ impl Scorer {
         let base_cue = base_differs.then(|| self.lex.get(base)).flatten();
         let continuations = fold_bits(self.lex.continuations(surface));
         WordCues {
-            kind: WordKind::default()
+            kind: common
                 .with(WordKind::CONTENT, lemma.is_some())
                 .with(
                     WordKind::LIGHT_VERB,
                     lemma.is_some_and(|l| matches!(l, "する" | "ある" | "なる" | "いる")),
                 )
                 .with(WordKind::NEGATION, is_negation(t))
-                .with(WordKind::FIGURE_LEAD, may_lead_figure(surface))
                 .with(
                     WordKind::STARTS_ENTRY,
                     continuations != 0 || surface_cue.is_some() || base_cue.is_some(),
-                )
-                .with(WordKind::BASE_DIFFERS, base_differs)
-                .or(grammar_kind(t)),
+                ),
             word: word(lemma),
             surface: self.lex.code(surface_cue),
             base: self.lex.code(base_cue),
