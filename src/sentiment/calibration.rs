@@ -202,7 +202,7 @@ impl Calibration {
                 let first = cal.number_word(first)?;
                 let second = cal.number_word(second)?;
                 pairs.push((first, second, k as u32));
-            } else if let Some((family, negated, word)) = WordFamily::parse(&name) {
+            } else if let Some((family, negated, word)) = WordFamily::parse(name) {
                 let i = cal.number_word(word)? as usize;
                 let slot = match family {
                     WordFamily::Content => &mut cal.hot[i].content,
