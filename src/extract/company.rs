@@ -1,4 +1,4 @@
-//! Companies: gazetteer aliases (one automaton) on token boundaries, plus
+//! Companies: gazetteer aliases (one name index) on token boundaries, plus
 //! legal-form patterns (`株式会社X`, `Xホールディングス`, `X Inc.`) for companies
 //! the gazetteer does not list.
 
@@ -21,7 +21,7 @@ pub(crate) enum LegalMark {
     English,
 }
 
-/// Every legal mark, matched by the gazetteer's name automaton
+/// Every legal mark, matched by the gazetteer's name index
 /// (leftmost-longest: `Co., Ltd.` over `Ltd.`, `Inc.` over `Inc`).
 pub(crate) const LEGAL_MARKS: &[(&str, LegalMark)] = &[
     ("株式会社", LegalMark::Form),
@@ -212,7 +212,7 @@ const DEALS: &[&str] = &[
 
 /// How far (bytes) after a particle the deal mark of its deal can start:
 /// the deal is looked for within 30 characters (116 bytes at most before
-/// the last one starts) and the automaton's mark is at most 6 bytes into
+/// the last one starts) and the name index's mark is at most 6 bytes into
 /// the deal word (`完全子会社化`, `吸収合併`, `株式公開買い付け`).
 const DEAL_REACH: usize = 116 + 6;
 
@@ -226,7 +226,7 @@ const DEAL_FIRST_CHARS: [char; 8] = ['買', '傘', '子', '完', '経', '吸', '
 /// `ソフトの買収`, and so `ウィズ`, a word IPADIC knows) are not names.
 fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let (text, tokens) = (ctx.text, ctx.tokens);
-    // Where the deal words are (the name automaton's walk found them with
+    // Where the deal words are (the name index's pass found them with
     // the other marks): most documents name none, and only particles a
     // little way before one can introduce a name.
     let mut deal_marks: Vec<usize> = ctx
@@ -746,7 +746,7 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
         }
     };
     // Each legal form (and グループ, which may end a longer token:
-    // フィナンシャルグループ) the name automaton found, then the tokens
+    // フィナンシャルグループ) the name index found, then the tokens
     // around it.
     let mut next_free = 0;
     let mut english = Vec::new();

@@ -1,6 +1,6 @@
 //! Entity extraction over the folded text and its tokens.
 //!
-//! One number engine ([`number`]) and one gazetteer automaton
+//! One number engine ([`number`]) and one gazetteer name index
 //! ([`gazetteer`]) feed small extractors, one file per kind; companies run
 //! first because tickers, percents and changes link to them.
 
