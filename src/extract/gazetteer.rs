@@ -59,11 +59,11 @@ pub struct Exchange {
 /// automaton this replaced (daachorse): the same matches, found in 165 µs
 /// instead of 189 right after tokenizing that corpus, built in 4 ms
 /// instead of 7–10, in about 240 KB instead of 870.
-pub(crate) struct NameIndex {
-    /// Every name's bytes, one after another.
-    bytes: String,
+pub(crate) struct NameIndex<T> {
+    /// What follows the first eight bytes after the key, of longer names.
+    overflow: Vec<u8>,
     /// The names, grouped by their key.
-    names: Vec<IndexedName>,
+    names: Vec<IndexedName<T>>,
     /// Key of a one-character name's character → its group in `names`.
     singles: HashMap64<(u32, u32)>,
     /// Key of the first two characters of a longer name → its group.
@@ -73,12 +73,18 @@ pub(crate) struct NameIndex {
     filter: Box<[u64]>,
 }
 
-/// A name of a [`NameIndex`]: its bytes in `bytes` and its number.
+/// A name of a [`NameIndex`] after its group's key: the next eight bytes
+/// (fewer, zero-padded, for a shorter name) as one word, so that most
+/// names are told apart where the group is; the rest in `overflow`; and
+/// what the name is.
 #[derive(Debug, Clone, Copy)]
-struct IndexedName {
-    start: u32,
-    end: u32,
-    name: u32,
+struct IndexedName<T> {
+    tail: u64,
+    /// Length after the key.
+    len: u32,
+    /// Where the bytes past `tail` start in `overflow`.
+    overflow: u32,
+    value: T,
 }
 
 /// Bits of the filter for one-character names (twelve of them).
@@ -86,7 +92,7 @@ const SINGLE_FILTER_BITS: u32 = 10;
 /// Bits of the filter for pairs of characters (about 2,000 of them).
 const PAIR_FILTER_BITS: u32 = 16;
 
-impl std::fmt::Debug for NameIndex {
+impl<T: Copy> std::fmt::Debug for NameIndex<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NameIndex")
             .field("names", &self.names.len())
@@ -118,10 +124,11 @@ fn word_at(bytes: &[u8], at: usize) -> u64 {
     }
 }
 
-/// The first `len` (1 to 8) bytes of `word`.
+/// The first `len` (0 to 8) bytes of `word`.
 #[inline]
 fn low_bytes(word: u64, len: usize) -> u64 {
-    word & (u64::MAX >> (64 - 8 * len as u32))
+    // In 128 bits, so that a length of 8 (a shift by 64) needs no branch.
+    word & ((1u128 << (8 * len)) - 1) as u64
 }
 
 /// The filter bit of `key`: a multiplicative hash into `bits` bits, placed
@@ -131,29 +138,30 @@ fn filter_bit(key: u64, bits: u32, offset: u32) -> usize {
     (offset + (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as u32) as usize
 }
 
-impl NameIndex {
-    /// An index of distinct, non-empty names; a match reports the name's
-    /// position in `names`.
-    fn new(names: &[String]) -> Result<Self> {
+impl<T: Copy> NameIndex<T> {
+    /// An index of distinct, non-empty names, each with the value a match
+    /// reports.
+    fn new(names: &[(String, T)]) -> Result<Self> {
         let too_many = || Error::new(ErrorKind::Dictionary, "too many gazetteer names");
-        // (pairs?, key, name), so sorting groups the names of each key.
+        // ((pair?, key), key length, name), so sorting groups the names of
+        // each key.
         let mut keyed = Vec::with_capacity(names.len());
-        for (i, name) in names.iter().enumerate() {
+        for (i, (name, _)) in names.iter().enumerate() {
             let bytes = name.as_bytes();
             let Some(&lead) = bytes.first() else {
                 continue;
             };
             let first = char_len(lead);
-            let word = word_at(bytes, 0);
-            let key = match bytes.get(first) {
-                None => (false, low_bytes(word, first)),
-                Some(&second) => (true, low_bytes(word, first + char_len(second))),
+            let (pair, key_len) = match bytes.get(first) {
+                None => (false, first),
+                Some(&second) => (true, first + char_len(second)),
             };
-            keyed.push((key, u32::try_from(i).map_err(|_| too_many())?));
+            let key = low_bytes(word_at(bytes, 0), key_len);
+            keyed.push(((pair, key), key_len, i));
         }
         keyed.sort_unstable();
         let mut index = NameIndex {
-            bytes: String::new(),
+            overflow: Vec::new(),
             names: Vec::with_capacity(keyed.len()),
             singles: HashMap::default(),
             pairs: HashMap::default(),
@@ -161,16 +169,21 @@ impl NameIndex {
                 .into_boxed_slice(),
         };
         for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-            let (is_pair, key) = group[0].0;
+            let (pair, key) = group[0].0;
             let first = u32::try_from(index.names.len()).map_err(|_| too_many())?;
-            for &(_, name) in group {
-                let start = u32::try_from(index.bytes.len()).map_err(|_| too_many())?;
-                index.bytes.push_str(&names[name as usize]);
-                let end = u32::try_from(index.bytes.len()).map_err(|_| too_many())?;
-                index.names.push(IndexedName { start, end, name });
+            for &(_, key_len, name) in group {
+                let (text, value) = &names[name];
+                let after = &text.as_bytes()[key_len..];
+                index.names.push(IndexedName {
+                    tail: word_at(after, 0),
+                    len: u32::try_from(after.len()).map_err(|_| too_many())?,
+                    overflow: u32::try_from(index.overflow.len()).map_err(|_| too_many())?,
+                    value: *value,
+                });
+                index.overflow.extend(after.get(8..).unwrap_or_default());
             }
             let range = (first, first + group.len() as u32);
-            let bit = if is_pair {
+            let bit = if pair {
                 index.pairs.insert(key, range);
                 filter_bit(key, PAIR_FILTER_BITS, 1 << SINGLE_FILTER_BITS)
             } else {
@@ -185,8 +198,8 @@ impl NameIndex {
     /// Memory held, roughly (hash tables counted at their capacity).
     fn heap_bytes(&self) -> usize {
         let table = |m: &HashMap64<(u32, u32)>| m.capacity() * (8 + 8 + 1);
-        self.bytes.len()
-            + self.names.len() * std::mem::size_of::<IndexedName>()
+        self.overflow.len()
+            + self.names.len() * std::mem::size_of::<IndexedName<T>>()
             + table(&self.singles)
             + table(&self.pairs)
             + self.filter.len() * 8
@@ -199,7 +212,7 @@ impl NameIndex {
 
     /// Every occurrence of every name as `(start, end, name)`, overlapping
     /// ones included, ordered by start.
-    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, T)) {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -210,7 +223,7 @@ impl NameIndex {
     /// Reports the names starting at `at` (a character boundary before the
     /// end) and returns where the next character starts.
     #[inline]
-    fn visit(&self, bytes: &[u8], at: usize, found: &mut impl FnMut(usize, usize, usize)) -> usize {
+    fn visit(&self, bytes: &[u8], at: usize, found: &mut impl FnMut(usize, usize, T)) -> usize {
         // Eight bytes hold any two characters: read them as one word
         // (zero-padded at the end).
         let word = match bytes.get(at..at + 8) {
@@ -243,18 +256,23 @@ impl NameIndex {
         at: usize,
         key_len: usize,
         group: Option<&(u32, u32)>,
-        found: &mut impl FnMut(usize, usize, usize),
+        found: &mut impl FnMut(usize, usize, T),
     ) {
         let Some(&(first, last)) = group else {
             return;
         };
-        // The group's names share the key's bytes: compare the rest, the
-        // byte after the key first (it rules out many).
-        let rest = &bytes[at + key_len..];
+        let after = at + key_len;
+        let tail = word_at(bytes, after);
         for n in &self.names[first as usize..last as usize] {
-            let name = &self.bytes.as_bytes()[n.start as usize + key_len..n.end as usize];
-            if name.first().is_none_or(|b| rest.first() == Some(b)) && rest.starts_with(name) {
-                found(at, at + key_len + name.len(), n.name as usize);
+            let len = n.len as usize;
+            let matches = low_bytes(tail, len.min(8)) == n.tail
+                && (len <= 8
+                    || bytes.get(after + 8..).is_some_and(|rest| {
+                        let start = n.overflow as usize;
+                        rest.starts_with(&self.overflow[start..start + len - 8])
+                    }));
+            if matches {
+                found(at, after + len, n.value);
             }
         }
     }
@@ -317,8 +335,7 @@ pub struct Gazetteer {
     pub(crate) exchange_prefixes: Vec<(String, usize)>,
     /// One index over company aliases, model prefixes, exchange prefixes
     /// and marks, and what each of its names is.
-    names: NameIndex,
-    owners: Vec<NameOwners>,
+    names: NameIndex<NameOwners>,
     /// Vendor suffix (`T`, `HK`) → exchange index.
     pub(crate) exchange_suffixes: HashMap<String, usize>,
     /// Exchange code → symbol key ([`symbol_key`]) → company index, so a
@@ -453,8 +470,7 @@ impl Gazetteer {
 
         // Each distinct folded name once; a name listed twice in one list
         // keeps its first index there.
-        let mut names: Vec<String> = Vec::new();
-        let mut owners: Vec<NameOwners> = Vec::new();
+        let mut names: Vec<(String, NameOwners)> = Vec::new();
         let mut by_name: HashMap<String, usize> = HashMap::new();
         let lists = [
             company_aliases
@@ -476,11 +492,10 @@ impl Gazetteer {
                     .filter(|&i| i != NONE)
                     .ok_or_else(|| Error::new(ErrorKind::Dictionary, "too many gazetteer names"))?;
                 let k = *by_name.entry(name).or_insert_with_key(|name| {
-                    names.push(name.clone());
-                    owners.push([NONE; 5]);
-                    owners.len() - 1
+                    names.push((name.clone(), [NONE; 5]));
+                    names.len() - 1
                 });
-                let slot = &mut owners[k][list];
+                let slot = &mut names[k].1[list];
                 if *slot == NONE {
                     *slot = index;
                 }
@@ -495,7 +510,6 @@ impl Gazetteer {
             exchanges,
             exchange_prefixes,
             names,
-            owners,
             exchange_suffixes,
             by_ticker,
             by_id,
@@ -506,7 +520,7 @@ impl Gazetteer {
     /// notation marks in `text` (folded), from one pass of the name index.
     pub(crate) fn find_names(&self, text: &str) -> NameMatches {
         let mut found = NameMatches::default();
-        self.names.for_each_match(text, |start, end, name| {
+        self.names.for_each_match(text, |start, end, owners| {
             let lists = [
                 &mut found.companies,
                 &mut found.models,
@@ -514,7 +528,7 @@ impl Gazetteer {
                 &mut found.legal_marks,
                 &mut found.marks,
             ];
-            for (&index, list) in self.owners[name].iter().zip(lists) {
+            for (&index, list) in owners.iter().zip(lists) {
                 if index != NONE {
                     list.push((start, end, index as usize));
                 }
@@ -608,7 +622,8 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let index = NameIndex::new(&names).unwrap();
+        let values: Vec<(String, usize)> = names.iter().cloned().zip(0..).collect();
+        let index = NameIndex::new(&values).unwrap();
         let found = |text: &str| {
             let mut hits = Vec::new();
             index.for_each_match(text, |start, end, name| {
