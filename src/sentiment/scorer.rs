@@ -326,6 +326,14 @@ struct Match {
     price: bool,
 }
 
+/// The lexicon entries found in a sentence, and the buffer that spells a
+/// token run's base form, both reused from one sentence to the next.
+#[derive(Debug, Default)]
+struct Matches {
+    found: Vec<Match>,
+    key: String,
+}
+
 const PRICE_MOVES: &[&str] = &["値上がり", "高騰", "高止まり", "急騰し", "上昇し続け"];
 
 /// One signed contribution to a score.
@@ -1212,7 +1220,7 @@ impl Scorer {
         // Sentences come in order: their token ranges are found by walking
         // the tokens once, not by searching them for every sentence.
         let mut next = 0;
-        let mut matches = Vec::new();
+        let mut matches = Matches::default();
         sentences
             .iter()
             .map(|&s| {
@@ -1231,7 +1239,7 @@ impl Scorer {
                 }
                 next = a;
                 self.matches(text, tokens, cues, a, b, &mut matches);
-                self.compose(tokens, cues, &matches, None)
+                self.compose(tokens, cues, &matches.found, None)
             })
             .collect()
     }
@@ -1627,10 +1635,10 @@ impl Scorer {
         cues: &[WordCues],
         start: usize,
         end: usize,
-        out: &mut Vec<Match>,
+        matches: &mut Matches,
     ) {
+        let Matches { found: out, key } = matches;
         out.clear();
-        let mut key = String::new();
         // Most tokens start nothing (particles, most nouns): only these are
         // visited.
         let mut starts = Flagged::new(
@@ -2337,9 +2345,9 @@ impl Scorer {
                     .unwrap_or(Span::new(0, text.len()));
                 let (a, b) = Self::token_range(tokens, sentence);
                 let matches = cache[k].get_or_insert_with(|| {
-                    let mut found = Vec::new();
+                    let mut found = Matches::default();
                     self.matches(text, tokens, cues, a, b, &mut found);
-                    found
+                    found.found
                 });
                 let mut reading = self.read_target(text, tokens, cues, (a, b), matches, target);
                 // The first target starting after this one, in the sentence.
