@@ -1336,34 +1336,26 @@ impl Scorer {
         // verb: (token, negated). (The tokens' answers say what each is, so
         // the loop reads the answers alone, not the tokens' features.)
         let mut predicate: Option<(usize, bool)> = None;
-        // Only content words, full stops and the last token do anything;
-        // the next negation and the next content word after each are
-        // followed along, not searched for.
+        // Only content words, full stops and the last token do anything.
         let visited = WordKind::CONTENT.or(WordKind::FULL_STOP);
         let last = cues
             .last()
             .filter(|c| c.kind.0 & visited.0 == 0)
             .map(|_| cues.len() - 1);
-        let mut negations = Flagged::new(cues, 0, cues.len(), WordKind::NEGATION);
-        let mut next_negation = negations.next();
-        let mut contents = Flagged::new(cues, 0, cues.len(), WordKind::CONTENT).peekable();
         for i in Flagged::new(cues, 0, cues.len(), visited).chain(last) {
             let word = &cues[i];
             if word.is(WordKind::CONTENT) {
+                // The three tokens after it (read together with its own
+                // answer, in the same cache lines).
+                let after = &cues[i + 1..cues.len().min(i + 4)];
                 // A negated word (a negation within three tokens after it)
                 // is a different feature (伸びない ≠ 伸びる).
-                while next_negation.is_some_and(|n| n <= i) {
-                    next_negation = negations.next();
-                }
-                let negated = next_negation.is_some_and(|n| n <= i + 3);
+                let negated = after.iter().any(|c| c.is(WordKind::NEGATION));
                 sink.word(words, i, WordFamily::Content, negated);
                 // Pairs of neighbouring content words (客足 戻る, 単価 上昇),
                 // within three tokens.
-                while contents.next_if(|&c| c <= i).is_some() {}
-                if let Some(&next) = contents.peek()
-                    && next <= i + 3
-                {
-                    sink.pair(words, i, next);
+                if let Some(k) = after.iter().position(|c| c.is(WordKind::CONTENT)) {
+                    sink.pair(words, i, i + 1 + k);
                 }
                 if !word.is(WordKind::LIGHT_VERB) {
                     predicate = Some((i, negated));
