@@ -144,7 +144,7 @@ impl AnalyzerBuilder {
         };
         let set = self.extractors.unwrap_or_default();
         // The first analyzer of a process parses the gazetteer and builds
-        // its name index (the largest part of loading) on a second
+        // its name index (a large part of loading) on a second
         // thread while this one loads the dictionary, lexicons and weights.
         // Later analyzers find everything loaded.
         let (tokenizer, extractors, scorer) = std::thread::scope(|scope| {
