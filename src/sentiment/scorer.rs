@@ -1237,7 +1237,9 @@ impl Scorer {
                 while b < tokens.len() && tokens[b].norm.start < s.end {
                     b += 1;
                 }
-                next = a;
+                // The next sentence starts at this one's last token at the
+                // earliest (a token may straddle the boundary).
+                next = b.saturating_sub(1).max(a);
                 self.matches(text, tokens, cues, a, b, &mut matches);
                 self.compose(tokens, cues, &matches.found, None)
             })
