@@ -225,12 +225,8 @@ impl<T: Copy> NameIndex<T> {
     /// end) and returns where the next character starts.
     #[inline]
     fn visit(&self, bytes: &[u8], at: usize, found: &mut impl FnMut(usize, usize, T)) -> usize {
-        // Eight bytes hold any two characters: read them as one word
-        // (zero-padded at the end).
-        let word = match bytes.get(at..at + 8) {
-            Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-            None => word_at(bytes, at),
-        };
+        // Eight bytes hold any two characters: read them as one word.
+        let word = word_at(bytes, at);
         let first = char_len(word as u8);
         let single = low_bytes(word, first);
         if self.may_hold(filter_bit(single, SINGLE_FILTER_BITS, 0)) {
