@@ -299,7 +299,8 @@ impl Analyzer {
     ) -> Analysis<'a> {
         let normalized = Normalized::new(plain);
         let text = normalized.as_str();
-        let map = |s: Span| to_source(normalized.span_to_original(s));
+        let original = normalized.in_order();
+        let map = |s: Span| to_source(original.span_to_original(s));
         self.tokenizer.with_tokens(text, |raw| {
             let sentence_spans = split_sentences(text);
             let entities = self.extractors.extract(text, raw);

@@ -7,6 +7,7 @@
 //! byte length).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 /// Text after width folding, with the map back to the original bytes.
 #[derive(Debug, Clone)]
@@ -50,34 +51,58 @@ pub fn fold_char(c: char) -> Option<char> {
     }
 }
 
+/// The next character from byte `from` that [`fold_char`] folds: its byte
+/// offset, its length and its fold. Every such character is three bytes
+/// led by 0xE3 (U+3000) or 0xEF (U+FFxx), and neither byte can continue a
+/// character, so the text is scanned byte by byte for those two and only
+/// they are decoded: most Japanese text folds nothing, and decoding every
+/// character cost more than the rest of width folding together.
+fn next_fold(bytes: &[u8], from: usize) -> Option<(usize, usize, char)> {
+    let mut i = from;
+    while let Some(k) = bytes.get(i..)?.iter().position(|&b| b == 0xE3 || b == 0xEF) {
+        i += k;
+        if let [lead, b1, b2, ..] = bytes[i..] {
+            let folded = if lead == 0xE3 {
+                // (Kana and most CJK punctuation lead with 0xE3 too.)
+                (b1 == 0x80 && b2 == 0x80).then_some(' ')
+            } else {
+                let c = 0xF000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                char::from_u32(c).and_then(fold_char)
+            };
+            if let Some(folded) = folded {
+                return Some((i, 3, folded));
+            }
+        }
+        // (A three-byte character that does not fold.)
+        i += 3;
+    }
+    None
+}
+
 impl<'a> Normalized<'a> {
     /// Folds full-width ASCII (`ＡＢＣ１２３％`) to half-width (`ABC123%`) and
     /// the ideographic space to a space. Borrows the input when nothing folds.
     pub fn new(input: &'a str) -> Self {
-        // Full-width forms all start with byte 0xE3 (U+3000) or 0xEF (U+FFxx);
-        // most text has none, so scan bytes before allocating.
-        let first = input
-            .char_indices()
-            .find(|&(_, c)| fold_char(c).is_some())
-            .map(|(i, _)| i);
-        let Some(first) = first else {
+        let bytes = input.as_bytes();
+        let Some((first, _, _)) = next_fold(bytes, 0) else {
             return Normalized {
                 text: Cow::Borrowed(input),
                 anchors: Vec::new(),
             };
         };
         let mut text = String::with_capacity(input.len());
-        text.push_str(&input[..first]);
         let mut anchors = Vec::new();
-        for (i, c) in input[first..].char_indices() {
-            match fold_char(c) {
-                Some(f) => {
-                    text.push(f);
-                    anchors.push((text.len(), first + i + c.len_utf8()));
-                }
-                None => text.push(c),
-            }
+        // Copy the run before each folded character whole, then the fold.
+        let mut copied = 0;
+        let mut at = first;
+        while let Some((i, len, folded)) = next_fold(bytes, at) {
+            text.push_str(&input[copied..i]);
+            text.push(folded);
+            copied = i + len;
+            anchors.push((text.len(), copied));
+            at = copied;
         }
+        text.push_str(&input[copied..]);
         Normalized {
             text: Cow::Owned(text),
             anchors,
@@ -111,6 +136,53 @@ impl<'a> Normalized<'a> {
     pub fn span_to_original(&self, span: crate::Span) -> crate::Span {
         crate::Span::new(self.to_original(span.start), self.to_original(span.end))
     }
+
+    /// A mapper back to the original text for offsets that mostly come in
+    /// order (a document's tokens, then its entities): each answer starts
+    /// from the anchor of the one before, not from a binary search.
+    pub fn in_order(&self) -> InOrder<'_> {
+        InOrder {
+            anchors: &self.anchors,
+            passed: Cell::new(0),
+        }
+    }
+}
+
+/// [`Normalized::to_original`] for offsets in (mostly) ascending order; see
+/// [`Normalized::in_order`]. An offset before the last one is answered by a
+/// binary search, and the walk goes on from there.
+#[derive(Debug)]
+pub struct InOrder<'n> {
+    anchors: &'n [(usize, usize)],
+    /// How many anchors are at or before the last offset asked for.
+    passed: Cell<usize>,
+}
+
+impl InOrder<'_> {
+    /// The original byte offset of folded byte `offset` (a char boundary).
+    pub fn to_original(&self, offset: usize) -> usize {
+        let mut i = self.passed.get();
+        if i > 0 && self.anchors[i - 1].0 > offset {
+            i = self.anchors.partition_point(|&(n, _)| n <= offset);
+        } else {
+            while self.anchors.get(i).is_some_and(|&(n, _)| n <= offset) {
+                i += 1;
+            }
+        }
+        self.passed.set(i);
+        match i.checked_sub(1) {
+            None => offset,
+            Some(i) => {
+                let (n, o) = self.anchors[i];
+                o + (offset - n)
+            }
+        }
+    }
+
+    /// The original span of folded span `span`.
+    pub fn span_to_original(&self, span: crate::Span) -> crate::Span {
+        crate::Span::new(self.to_original(span.start), self.to_original(span.end))
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +200,38 @@ mod tests {
         assert_eq!(&input[span.range()], "８％");
         let end = n.as_str().len();
         assert_eq!(n.to_original(end), input.len());
+    }
+
+    /// Character by character, as width folding is defined.
+    fn folded_reference(input: &str) -> String {
+        input.chars().map(|c| fold_char(c).unwrap_or(c)).collect()
+    }
+
+    #[test]
+    fn folds_every_foldable_character_and_no_other() {
+        // Neighbours of the folded ranges share their lead bytes (kana,
+        // CJK punctuation and full-width brackets with 0xE3 and 0xEF).
+        let input = "\u{3000}、。ー（ＡＺａｚ０９）［％＄＃＆＋－．，／＝＠＿］～￥￠￡￦￤￢ｰｱ\u{FFFD}株式ab";
+        let n = Normalized::new(input);
+        assert_eq!(n.as_str(), folded_reference(input));
+        assert_eq!(
+            n.as_str(),
+            " 、。ー（AZaz09）［%$#&+-.,/=@_］～¥¢£₩￤￢ｰｱ\u{FFFD}株式ab"
+        );
+        // Every folded char boundary maps to the original one, in order
+        // and out of order.
+        let pairs: Vec<(usize, usize)> = n
+            .as_str()
+            .char_indices()
+            .map(|(i, _)| i)
+            .zip(input.char_indices().map(|(i, _)| i))
+            .collect();
+        let in_order = n.in_order();
+        for &(folded, original) in pairs.iter().chain(pairs.iter().rev()) {
+            assert_eq!(n.to_original(folded), original);
+            assert_eq!(in_order.to_original(folded), original);
+        }
+        assert_eq!(in_order.to_original(n.as_str().len()), input.len());
     }
 
     #[test]

@@ -562,8 +562,9 @@ impl Tokenizer {
     /// Tokenizes `input` (folding widths first); spans point into `input`.
     pub fn tokenize<'a>(&self, input: &'a str) -> Vec<Token<'a>> {
         let normalized = Normalized::new(input);
+        let original = normalized.in_order();
         self.with_tokens(normalized.as_str(), |raw| {
-            to_tokens(input, raw, &|s| normalized.span_to_original(s))
+            to_tokens(input, raw, &|s| original.span_to_original(s))
         })
     }
 
@@ -577,7 +578,8 @@ impl Tokenizer {
         for_each_chunk(normalized.as_str(), |chunk, offset| {
             self.segment_with_segmenter(chunk, offset, &mut raw)
         });
-        to_tokens(input, &raw, &|s| normalized.span_to_original(s))
+        let original = normalized.in_order();
+        to_tokens(input, &raw, &|s| original.span_to_original(s))
     }
 
     /// Calls `f` with the tokens of already-normalized `text`, in a buffer
