@@ -398,20 +398,27 @@ const MAX_SENTENCE_BYTES: usize = 32 * 1024;
 /// tokens.)
 fn lattice_sentence_end(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
-    let mut end = start;
-    while end < bytes.len() {
-        let b = bytes[end];
+    let limit = bytes.len().min(start.saturating_add(MAX_SENTENCE_BYTES));
+    let mut at = start;
+    // 。 and 、 are E3 80 82 and E3 80 81: looked for by their middle byte,
+    // rarer in Japanese text than their last (which continues most kana).
+    while let Some(k) = bytes[at..limit]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\t' || b == 0x80)
+    {
+        let i = at + k;
+        if bytes[i] != 0x80 {
+            return i + 1;
+        }
+        if i > 0 && bytes[i - 1] == 0xE3 && matches!(bytes.get(i + 1), Some(0x81 | 0x82)) {
+            return i + 2;
+        }
+        at = i + 1;
+    }
+    // No delimiter: the first char boundary from the limit on.
+    let mut end = limit;
+    while end < bytes.len() && !text.is_char_boundary(end) {
         end += 1;
-        if b == b'\n' || b == b'\t' {
-            return end;
-        }
-        // 。 and 、 are E3 80 82 and E3 80 81.
-        if (b == 0x81 || b == 0x82) && end >= 3 && bytes[end - 3..end - 1] == [0xE3, 0x80] {
-            return end;
-        }
-        if end - start >= MAX_SENTENCE_BYTES && text.is_char_boundary(end) {
-            return end;
-        }
     }
     end
 }
