@@ -199,13 +199,13 @@ impl Analyzer {
 
     /// Analyses plain text. Spans in the result index `text`.
     pub fn analyze<'a>(&self, text: &'a str) -> Analysis<'a> {
-        self.run(text, text, &|span| span)
+        self.run(text, text, |span| span)
     }
 
     /// Analyses an article's body (Markdown stripped). Spans index
     /// [`Article::source`], the whole file.
     pub fn analyze_article<'a>(&self, article: &Article<'a>) -> Analysis<'a> {
-        self.run(article.source(), article.text(), &|span| {
+        self.run(article.source(), article.text(), |span| {
             article.span_to_source(span)
         })
     }
@@ -295,7 +295,7 @@ impl Analyzer {
         &self,
         source: &'a str,
         plain: &str,
-        to_source: &dyn Fn(Span) -> Span,
+        to_source: impl Fn(Span) -> Span,
     ) -> Analysis<'a> {
         let normalized = Normalized::new(plain);
         let text = normalized.as_str();
@@ -330,7 +330,7 @@ impl Analyzer {
                     }
                 })
                 .collect();
-            let tokens = to_tokens(source, raw, &map);
+            let tokens = to_tokens(source, raw, map);
             // Found entities become the caller's in place.
             let mut entities: Vec<Entity<'a>> = entities;
             for e in &mut entities {

@@ -160,6 +160,7 @@ pub struct InOrder<'n> {
 
 impl InOrder<'_> {
     /// The original byte offset of folded byte `offset` (a char boundary).
+    #[inline]
     pub fn to_original(&self, offset: usize) -> usize {
         let mut i = self.passed.get();
         if i > 0 && self.anchors[i - 1].0 > offset {
@@ -180,6 +181,7 @@ impl InOrder<'_> {
     }
 
     /// The original span of folded span `span`.
+    #[inline]
     pub fn span_to_original(&self, span: crate::Span) -> crate::Span {
         crate::Span::new(self.to_original(span.start), self.to_original(span.end))
     }

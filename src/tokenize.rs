@@ -571,7 +571,7 @@ impl Tokenizer {
         let normalized = Normalized::new(input);
         let original = normalized.in_order();
         self.with_tokens(normalized.as_str(), |raw| {
-            to_tokens(input, raw, &|s| original.span_to_original(s))
+            to_tokens(input, raw, |s| original.span_to_original(s))
         })
     }
 
@@ -586,7 +586,7 @@ impl Tokenizer {
             self.segment_with_segmenter(chunk, offset, &mut raw)
         });
         let original = normalized.in_order();
-        to_tokens(input, &raw, &|s| original.span_to_original(s))
+        to_tokens(input, &raw, |s| original.span_to_original(s))
     }
 
     /// Calls `f` with the tokens of already-normalized `text`, in a buffer
@@ -837,7 +837,7 @@ static UNKNOWN_FEATURES: [&str; 9] = ["名詞", "一般", "*", "*", "*", "*", "*
 pub(crate) fn to_tokens<'a>(
     input: &'a str,
     raw: &[RawToken],
-    to_original: &dyn Fn(Span) -> Span,
+    to_original: impl Fn(Span) -> Span,
 ) -> Vec<Token<'a>> {
     let mut chars = CharCounter::new(input);
     raw.iter()
