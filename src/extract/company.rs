@@ -222,7 +222,8 @@ const DEAL_FIRST_CHARS: [char; 8] = ['買', '傘', '子', '完', '経', '吸', '
 /// Companies the gazetteer lacks, named as what a deal is done to: a
 /// katakana name with a word the dictionary does not know or lists as a
 /// proper noun (`ドゥナムを…傘下に収める`, `米アイベリック・バイオを…買収`,
-/// `デサントの完全子会社化`). Common katakana words (`ブランドを買収`,
+/// `デサントの完全子会社化`), or one it does not know before `に`
+/// (`セコノミーに…買収を提案`). Common katakana words (`ブランドを買収`,
 /// `ソフトの買収`, and so `ウィズ`, a word IPADIC knows) are not names.
 fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
     let (text, tokens) = (ctx.text, ctx.tokens);
@@ -268,8 +269,10 @@ fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
         let Some(&[b0, b1, b2]) = text.as_bytes().get(t.norm.range()) else {
             continue;
         };
-        let wo = [b0, b1, b2] == *"を".as_bytes();
-        if !(wo || [b0, b1, b2] == *"の".as_bytes()) || !katakana(&tokens[i - 1]) {
+        let particle = [b0, b1, b2];
+        let wo = particle == *"を".as_bytes();
+        let ni = particle == *"に".as_bytes();
+        if !(wo || ni || particle == *"の".as_bytes()) || !katakana(&tokens[i - 1]) {
             continue;
         }
         let mut first = i - 1;
@@ -288,14 +291,36 @@ fn from_deals(ctx: &Context<'_>, out: &mut Vec<Found>) {
         {
             continue;
         }
+        // Before に (`…はセコノミーに買収を提案`) a place or a person is as
+        // likely (`インドネシアに…`): only a word the dictionary does not
+        // know, and no place or person in the run.
+        if ni
+            && (!run.iter().any(|k| k.unknown)
+                || run.iter().any(|k| matches!(k.features[2], "地域" | "人名")))
+        {
+            continue;
+        }
         let rest = &text[t.norm.end..];
         let deal_at = |at: usize| DEALS.iter().any(|d| rest[at..].starts_with(d));
-        let deal_follows = if wo {
+        let deal_follows = if wo || ni {
             // Anywhere in the rest of the clause, a little way on.
-            rest.char_indices()
+            let deal = rest
+                .char_indices()
                 .take(30)
                 .take_while(|&(_, c)| !matches!(c, '。' | '、' | '\n'))
-                .any(|(at, c)| DEAL_FIRST_CHARS.contains(&c) && deal_at(at))
+                .find(|&(at, c)| DEAL_FIRST_CHARS.contains(&c) && deal_at(at));
+            // After に, the deal is what is done to the name (`…に約22億
+            // ユーロで買収を提案`, `…に対しTOB`), not to something a
+            // predicate between describes (`メタバースに注力する企業を買収`).
+            deal.is_some_and(|(at, _)| {
+                !ni || tokens[i + 1..]
+                    .iter()
+                    .take_while(|k| k.norm.start < t.norm.end + at)
+                    .all(|k| {
+                        !matches!(k.features[0], "動詞" | "形容詞" | "助動詞")
+                            || k.features[6] == "対する"
+                    })
+            })
         } else {
             deal_at(0)
         };
