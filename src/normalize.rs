@@ -52,31 +52,52 @@ pub fn fold_char(c: char) -> Option<char> {
 }
 
 /// The next character from byte `from` that [`fold_char`] folds: its byte
-/// offset, its length and its fold. Every such character is three bytes
-/// led by 0xE3 (U+3000) or 0xEF (U+FFxx), and neither byte can continue a
-/// character, so the text is scanned byte by byte for those two and only
-/// they are decoded: most Japanese text folds nothing, and decoding every
-/// character cost more than the rest of width folding together.
+/// offset, its length and its fold. Every such character is three bytes:
+/// U+FFxx, led by 0xEF, and the ideographic space U+3000, `E3 80 80`. The
+/// text is searched for 0xEF and 0x80 (kana lead with 0xE3 too, so that
+/// byte would stop the search at every other character; 0x80 is rarer) and
+/// only those places are decoded: most Japanese text folds nothing, and
+/// decoding every character cost more than the rest of width folding.
 fn next_fold(bytes: &[u8], from: usize) -> Option<(usize, usize, char)> {
     let mut i = from;
-    while let Some(k) = bytes.get(i..)?.iter().position(|&b| b == 0xE3 || b == 0xEF) {
-        i += k;
-        if let [lead, b1, b2, ..] = bytes[i..] {
-            let folded = if lead == 0xE3 {
-                // (Kana and most CJK punctuation lead with 0xE3 too.)
-                (b1 == 0x80 && b2 == 0x80).then_some(' ')
-            } else {
+    while let Some(k) = find_candidate(bytes, i) {
+        if bytes[k] == 0xEF {
+            if let [_, b1, b2, ..] = bytes[k..] {
                 let c = 0xF000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-                char::from_u32(c).and_then(fold_char)
-            };
-            if let Some(folded) = folded {
-                return Some((i, 3, folded));
+                if let Some(folded) = char::from_u32(c).and_then(fold_char) {
+                    return Some((k, 3, folded));
+                }
             }
+            // (A three-byte character that does not fold.)
+            i = k + 3;
+        } else {
+            // 0x80 continues a character: U+3000 if it is `E3 80 80`.
+            if k > 0 && bytes[k - 1] == 0xE3 && bytes.get(k + 1) == Some(&0x80) {
+                return Some((k - 1, 3, ' '));
+            }
+            i = k + 1;
         }
-        // (A three-byte character that does not fold.)
-        i += 3;
     }
     None
+}
+
+/// The first byte from `from` that is 0xEF or 0x80, sixteen bytes at a
+/// time where none is (a test of a whole block compiles to a few vector
+/// instructions; a byte-by-byte search stops the processor at each byte).
+fn find_candidate(bytes: &[u8], from: usize) -> Option<usize> {
+    let is_candidate = |b: u8| b == 0xEF || b == 0x80;
+    let mut i = from;
+    while let Some(block) = bytes.get(i..i + 16) {
+        if block.iter().fold(false, |any, &b| any | is_candidate(b)) {
+            break;
+        }
+        i += 16;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| is_candidate(b))
+        .map(|k| i + k)
 }
 
 impl<'a> Normalized<'a> {
@@ -213,12 +234,12 @@ mod tests {
     fn folds_every_foldable_character_and_no_other() {
         // Neighbours of the folded ranges share their lead bytes (kana,
         // CJK punctuation and full-width brackets with 0xE3 and 0xEF).
-        let input = "\u{3000}、。ー（ＡＺａｚ０９）［％＄＃＆＋－．，／＝＠＿］～￥￠￡￦￤￢ｰｱ\u{FFFD}株式ab";
+        let input = "\u{3000}、。ー（ＡＺａｚ０９）［％＄＃＆＋－．，／＝＠＿］～￥￠￡￦￤￢ｰｱ\u{FFFD}株式abダ\u{3000}〜\u{3000}";
         let n = Normalized::new(input);
         assert_eq!(n.as_str(), folded_reference(input));
         assert_eq!(
             n.as_str(),
-            " 、。ー（AZaz09）［%$#&+-.,/=@_］～¥¢£₩￤￢ｰｱ\u{FFFD}株式ab"
+            " 、。ー（AZaz09）［%$#&+-.,/=@_］～¥¢£₩￤￢ｰｱ\u{FFFD}株式abダ 〜 "
         );
         // Every folded char boundary maps to the original one, in order
         // and out of order.
