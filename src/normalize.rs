@@ -52,34 +52,37 @@ pub fn fold_char(c: char) -> Option<char> {
 }
 
 /// The next character from byte `from` that [`fold_char`] folds: its byte
-/// offset, its length and its fold. Every such character is three bytes:
+/// offset and its fold. Every such character is [`FOLDED_LEN`] bytes:
 /// U+FFxx, led by 0xEF, and the ideographic space U+3000, `E3 80 80`. The
 /// text is searched for 0xEF and 0x80 (kana lead with 0xE3 too, so that
 /// byte would stop the search at every other character; 0x80 is rarer) and
 /// only those places are decoded: most Japanese text folds nothing, and
 /// decoding every character cost more than the rest of width folding.
-fn next_fold(bytes: &[u8], from: usize) -> Option<(usize, usize, char)> {
+fn next_fold(bytes: &[u8], from: usize) -> Option<(usize, char)> {
     let mut i = from;
     while let Some(k) = find_candidate(bytes, i) {
         if bytes[k] == 0xEF {
             if let [_, b1, b2, ..] = bytes[k..] {
                 let c = 0xF000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
                 if let Some(folded) = char::from_u32(c).and_then(fold_char) {
-                    return Some((k, 3, folded));
+                    return Some((k, folded));
                 }
             }
             // (A three-byte character that does not fold.)
-            i = k + 3;
+            i = k + FOLDED_LEN;
         } else {
             // 0x80 continues a character: U+3000 if it is `E3 80 80`.
             if k > 0 && bytes[k - 1] == 0xE3 && bytes.get(k + 1) == Some(&0x80) {
-                return Some((k - 1, 3, ' '));
+                return Some((k - 1, ' '));
             }
             i = k + 1;
         }
     }
     None
 }
+
+/// The length in UTF-8 of every character [`fold_char`] folds.
+const FOLDED_LEN: usize = 3;
 
 /// The first byte from `from` that is 0xEF or 0x80, sixteen bytes at a
 /// time where none is (a test of a whole block compiles to a few vector
@@ -105,7 +108,7 @@ impl<'a> Normalized<'a> {
     /// the ideographic space to a space. Borrows the input when nothing folds.
     pub fn new(input: &'a str) -> Self {
         let bytes = input.as_bytes();
-        let Some((first, _, _)) = next_fold(bytes, 0) else {
+        let Some(mut fold) = next_fold(bytes, 0) else {
             return Normalized {
                 text: Cow::Borrowed(input),
                 anchors: Vec::new(),
@@ -115,13 +118,16 @@ impl<'a> Normalized<'a> {
         let mut anchors = Vec::new();
         // Copy the run before each folded character whole, then the fold.
         let mut copied = 0;
-        let mut at = first;
-        while let Some((i, len, folded)) = next_fold(bytes, at) {
+        loop {
+            let (i, folded) = fold;
             text.push_str(&input[copied..i]);
             text.push(folded);
-            copied = i + len;
+            copied = i + FOLDED_LEN;
             anchors.push((text.len(), copied));
-            at = copied;
+            match next_fold(bytes, copied) {
+                Some(next) => fold = next,
+                None => break,
+            }
         }
         text.push_str(&input[copied..]);
         Normalized {
@@ -143,14 +149,8 @@ impl<'a> Normalized<'a> {
     /// Maps a byte offset of the folded text (a char boundary) to the
     /// corresponding byte offset of the original text.
     pub fn to_original(&self, offset: usize) -> usize {
-        let i = self.anchors.partition_point(|&(n, _)| n <= offset);
-        match i.checked_sub(1) {
-            None => offset,
-            Some(i) => {
-                let (n, o) = self.anchors[i];
-                o + (offset - n)
-            }
-        }
+        let passed = self.anchors.partition_point(|&(n, _)| n <= offset);
+        past_anchors(&self.anchors, passed, offset)
     }
 
     /// Maps a byte span of the folded text back to the original text.
@@ -165,6 +165,19 @@ impl<'a> Normalized<'a> {
         InOrder {
             anchors: &self.anchors,
             passed: Cell::new(0),
+        }
+    }
+}
+
+/// The original offset of folded `offset`, the first `passed` anchors being
+/// at or before it: the texts advance byte for byte after the last of them.
+#[inline]
+fn past_anchors(anchors: &[(usize, usize)], passed: usize, offset: usize) -> usize {
+    match passed.checked_sub(1) {
+        None => offset,
+        Some(i) => {
+            let (n, o) = anchors[i];
+            o + (offset - n)
         }
     }
 }
@@ -192,13 +205,7 @@ impl InOrder<'_> {
             }
         }
         self.passed.set(i);
-        match i.checked_sub(1) {
-            None => offset,
-            Some(i) => {
-                let (n, o) = self.anchors[i];
-                o + (offset - n)
-            }
-        }
+        past_anchors(self.anchors, i, offset)
     }
 
     /// The original span of folded span `span`.
