@@ -64,7 +64,10 @@ pub(crate) struct NameIndex<T> {
     /// What follows the first eight bytes after the key, of longer names.
     overflow: Vec<u8>,
     /// The names, grouped by their key.
-    names: Vec<IndexedName<T>>,
+    names: Vec<IndexedName>,
+    /// What each name of `names` is, apart: only a match reads it, and
+    /// the names compared stay in fewer cache lines without it.
+    values: Vec<T>,
     /// Key of a one-character name's character → its group in `names`.
     singles: HashMap64<(u32, u32)>,
     /// Key of the first two characters of a longer name → its group.
@@ -76,16 +79,14 @@ pub(crate) struct NameIndex<T> {
 
 /// A name of a [`NameIndex`] after its group's key: the next eight bytes
 /// (fewer, zero-padded, for a shorter name) as one word, so that most
-/// names are told apart where the group is; the rest in `overflow`; and
-/// what the name is.
+/// names are told apart where the group is; the rest in `overflow`.
 #[derive(Debug, Clone, Copy)]
-struct IndexedName<T> {
+struct IndexedName {
     tail: u64,
     /// Length after the key.
     len: u32,
     /// Where the bytes past `tail` start in `overflow`.
     overflow: u32,
-    value: T,
 }
 
 /// Bits of the filter for one-character names (twelve of them).
@@ -128,8 +129,18 @@ fn word_at(bytes: &[u8], at: usize) -> u64 {
 /// The first `len` (0 to 8) bytes of `word`.
 #[inline]
 fn low_bytes(word: u64, len: usize) -> u64 {
-    // In 128 bits, so that a length of 8 (a shift by 64) needs no branch.
-    word & ((1u128 << (8 * len)) - 1) as u64
+    // A table rather than a shift: a shift by 64 would need a branch, and
+    // this runs at every character of the text.
+    const MASKS: [u64; 16] = {
+        let mut masks = [u64::MAX; 16];
+        let mut len = 0;
+        while len < 8 {
+            masks[len] = (1 << (8 * len)) - 1;
+            len += 1;
+        }
+        masks
+    };
+    word & MASKS[len % 16]
 }
 
 /// The filter bit of `key`: a multiplicative hash into `bits` bits, placed
@@ -164,6 +175,7 @@ impl<T: Copy> NameIndex<T> {
         let mut index = NameIndex {
             overflow: Vec::new(),
             names: Vec::with_capacity(keyed.len()),
+            values: Vec::with_capacity(keyed.len()),
             singles: HashMap::default(),
             pairs: HashMap::default(),
             filter: vec![0u64; ((1 << SINGLE_FILTER_BITS) + (1 << PAIR_FILTER_BITS)) / 64]
@@ -179,8 +191,8 @@ impl<T: Copy> NameIndex<T> {
                     tail: word_at(after, 0),
                     len: u32::try_from(after.len()).map_err(|_| too_many())?,
                     overflow: u32::try_from(index.overflow.len()).map_err(|_| too_many())?,
-                    value: *value,
                 });
+                index.values.push(*value);
                 index.overflow.extend(after.get(8..).unwrap_or_default());
             }
             let range = (first, first + group.len() as u32);
@@ -200,7 +212,8 @@ impl<T: Copy> NameIndex<T> {
     fn heap_bytes(&self) -> usize {
         let table = |m: &HashMap64<(u32, u32)>| m.capacity() * (8 + 8 + 1);
         self.overflow.len()
-            + self.names.len() * std::mem::size_of::<IndexedName<T>>()
+            + self.names.len() * std::mem::size_of::<IndexedName>()
+            + self.values.len() * std::mem::size_of::<T>()
             + table(&self.singles)
             + table(&self.pairs)
             + self.filter.len() * 8
@@ -260,7 +273,11 @@ impl<T: Copy> NameIndex<T> {
         };
         let after = at + key_len;
         let tail = word_at(bytes, after);
-        for n in &self.names[first as usize..last as usize] {
+        let (first, last) = (first as usize, last as usize);
+        for (n, value) in self.names[first..last]
+            .iter()
+            .zip(&self.values[first..last])
+        {
             let len = n.len as usize;
             let matches = low_bytes(tail, len.min(8)) == n.tail
                 && (len <= 8
@@ -269,7 +286,7 @@ impl<T: Copy> NameIndex<T> {
                         rest.starts_with(&self.overflow[start..start + len - 8])
                     }));
             if matches {
-                found(at, after + len, n.value);
+                found(at, after + len, *value);
             }
         }
     }
