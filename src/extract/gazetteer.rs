@@ -671,3 +671,42 @@ mod tests {
         assert_eq!(found("㈱\0AB"), [(0, 3, "㈱"), (4, 6, "AB")]);
     }
 }
+#[cfg(test)]
+mod timing_scratch {
+    #[test]
+    #[ignore]
+    fn timing_scratch_names() {
+        let mut text = String::new();
+        for d in ["examples/articles", "benches/corpus"] {
+            let mut ps: Vec<_> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            ps.sort();
+            for p in ps {
+                text.push_str(&std::fs::read_to_string(p).unwrap());
+            }
+        }
+        let g = super::Gazetteer::embedded().unwrap();
+        let ix = &g.names;
+        let mut firsts = std::collections::HashSet::new();
+        for k in ix.singles.keys().chain(ix.pairs.keys()) {
+            let b = k.to_le_bytes();
+            let l = super::char_len(b[0]);
+            firsts.insert(super::low_bytes(*k, l));
+        }
+        let (mut n, mut pass) = (0, 0);
+        for c in text.chars() {
+            n += 1;
+            let mut b = [0u8; 8];
+            c.encode_utf8(&mut b);
+            if firsts.contains(&u64::from_le_bytes(b)) {
+                pass += 1;
+            }
+        }
+        eprintln!(
+            "distinct first chars {} chars {n} pass {pass}",
+            firsts.len()
+        );
+    }
+}
