@@ -158,6 +158,22 @@ const RULES: &[(&str, Label)] = cases![
     "値上がり銘柄数と値下がり銘柄数はほぼ拮抗した。" => Neutral,
     // ない negating a movement is still a negation, not an absence
     "売上は前年から増えていない。" => Negative,
+    // an item occurring is as good as the item; nothing else occurring says
+    // nothing
+    "特別損失58億円を計上した。" => Negative,
+    "海外事業で為替差損が生じた。" => Negative,
+    "値上げの影響で利益が出ない。" => Negative,
+    "問い合わせは多いが、成約までは至らない。" => Negative,
+    "同社は上限300億円の自社株買いを実施する。" => Positive,
+    "同社は1株を3株に分割する株式分割を実施する。" => Neutral,
+    "株式交換の効力発生日は10月1日を予定している。" => Neutral,
+    "新たな試験は来月に実施した。" => Neutral,
+    // no longer (出なくなる) against running out (在庫がなくなる)
+    "値上げ後は利益が出なくなった。" => Negative,
+    "過剰な在庫がなくなった。" => Positive,
+    // nothing notable is no change, not an item missing
+    "今月は特に目立った動きはない。" => Neutral,
+    "店頭では客の動きがない。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the
@@ -209,6 +225,21 @@ fn an_absent_item_is_evidence_with_its_span() {
     assert_eq!(absent.text, "ない");
     assert_eq!(&text[absent.span.range()], "ない");
     assert!(absent.weight < 0.0);
+}
+
+#[test]
+fn an_occurring_item_is_evidence_on_its_predicate() {
+    let a = Analyzer::builder().rules_only_sentiment().build().unwrap();
+    let text = "円高で為替差損が発生し、利益は出なかった。";
+    let ev = &a.analyze(text).sentiment.document.evidence;
+    let occurs: Vec<_> = ev.iter().filter(|e| e.rule == "item occurs").collect();
+    assert_eq!(occurs.len(), 2, "{ev:?}");
+    assert_eq!(occurs[0].text, "発生");
+    assert!(occurs[0].weight < 0.0 && !occurs[0].negated);
+    // The negation reaches the predicate and is part of the evidence.
+    assert_eq!(occurs[1].text, "出なかっ");
+    assert_eq!(&text[occurs[1].span.range()], "出なかっ");
+    assert!(occurs[1].weight < 0.0 && occurs[1].negated);
 }
 
 /// Analyzers with different sentiment models on one thread keep their

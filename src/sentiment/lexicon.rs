@@ -22,6 +22,9 @@ pub enum Cue {
     Move(f32),
     /// Gets better (改善) or worse (悪化) whatever the item.
     Evaluate(f32),
+    /// An item occurs or is realized (損失が発生, 利益が出ない, 自社株買いを
+    /// 実施): as good as the item; on its own it says nothing.
+    Occur,
     /// Stops the movement before it (下落に歯止め).
     Stop,
     /// The size of a rise (`1.0`: 上昇幅, 伸び率) or a fall (`-1.0`:
@@ -78,7 +81,7 @@ fn cue_key(cue: Cue) -> (std::mem::Discriminant<Cue>, u32) {
         | Cue::Contrast(w)
         | Cue::Hedge(w)
         | Cue::Degree(w) => w.to_bits(),
-        Cue::Stop | Cue::Negation | Cue::Question | Cue::Flat => 0,
+        Cue::Stop | Cue::Occur | Cue::Negation | Cue::Question | Cue::Flat => 0,
     };
     (std::mem::discriminant(&cue), weight)
 }
@@ -144,6 +147,7 @@ impl Lexicon {
             let cue = match *kind {
                 "up" => Cue::Move(1.0),
                 "down" => Cue::Move(-1.0),
+                "occur" => Cue::Occur,
                 "better" => Cue::Evaluate(1.0),
                 "worse" => Cue::Evaluate(-1.0),
                 "stop" => Cue::Stop,
@@ -288,6 +292,7 @@ mod tests {
         assert_eq!(lex.get("売上高"), Some(Cue::Item(1.0)));
         assert_eq!(lex.get("増加"), Some(Cue::Move(1.0)));
         assert_eq!(lex.get("歯止め"), Some(Cue::Stop));
+        assert_eq!(lex.get("発生"), Some(Cue::Occur));
         assert_eq!(lex.get("ない"), Some(Cue::Negation));
         assert!(matches!(lex.get("好調"), Some(Cue::Polar(w)) if w > 0.0));
         // 赤字 goes on to 赤字幅 (and more); no entry goes on from 赤字額.

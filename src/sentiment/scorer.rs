@@ -1031,6 +1031,15 @@ fn is_absent(tokens: &[RawToken], cues: &[WordCues], end: usize, neg: usize) -> 
     if !is_subject(cues, end) {
         return false;
     }
+    // No notable movement (目立った動きはない, 大きな変化がない) says that
+    // nothing changed, not that the item is missing.
+    let notable = |t: &RawToken| matches!(t.features[6], "目立つ" | "大きな" | "特段" | "特別");
+    if tokens[end.saturating_sub(4)..end.saturating_sub(1)]
+        .iter()
+        .any(notable)
+    {
+        return false;
+    }
     let Some(between) = tokens.get(end + 1..neg) else {
         return false;
     };
@@ -1461,6 +1470,14 @@ impl Scorer {
                         .is_none_or(|n| matches!(&text[n.norm.range()], "。" | "?" | "!" | "\n"))
             }
             Cue::Hedge(_) if key == "そう" => p1() == "特殊",
+            // A compound noun (感染症の発生前, 効力発生日, 実施時期) names a
+            // time or a measure, not the happening.
+            Cue::Occur => tokens.get(last).is_none_or(|n| n.features[0] != "名詞"),
+            // 在庫がなくなる is a fall; 売れなくなる, after a verb, is its
+            // negation (no longer sells), read from its ない.
+            Cue::Move(_) if matches!(key, "なくなる" | "無くなる") => {
+                first == 0 || !matches!(tokens[first - 1].features[0], "動詞" | "形容詞" | "助動詞")
+            }
             // One-character movements and polar words (高, 安, 増, 減) only
             // right after a figure (8%高, 12%増), never as a suffix of a
             // noun (売上高, 受注高).
@@ -1934,6 +1951,31 @@ impl Scorer {
                     polar_item = None;
                     if let Some(it) = item.as_mut() {
                         it.2 = true;
+                    }
+                }
+                Cue::Occur => {
+                    // What occurs is as good as the item (損失が発生,
+                    // 利益が出ない, 成約までは至らない): the item right
+                    // before it, with only particles, adverbs and figures
+                    // between (特別損失58億円を計上; not 株式分割を実施: what is
+                    // carried out is the split).
+                    // An item already moved is not what occurs
+                    // (売上の回復には至らない), and nothing else is.
+                    if let Some((d, last, false)) = item
+                        && (last..m.first).all(|k| {
+                            cues[k].is(WordKind::FIGURE_PART)
+                                || matches!(tokens[k].features[0], "助詞" | "副詞")
+                        })
+                        && (last..m.first)
+                            .filter(|&k| !cues[k].is(WordKind::FIGURE_PART))
+                            .count()
+                            <= 3
+                    {
+                        push(&mut comp, d, "item occurs", &mut degree);
+                        polar_item = None;
+                        if let Some(it) = item.as_mut() {
+                            it.2 = true;
+                        }
                     }
                 }
                 Cue::Size(sign) => {
