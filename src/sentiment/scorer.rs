@@ -1033,7 +1033,7 @@ fn is_absent(tokens: &[RawToken], cues: &[WordCues], end: usize, neg: usize) -> 
     }
     // No notable movement (目立った動きはない, 大きな変化がない) says that
     // nothing changed, not that the item is missing.
-    let notable = |t: &RawToken| matches!(t.features[6], "目立つ" | "大きな" | "特段" | "特別");
+    let notable = |t: &RawToken| matches!(t.features[6], "目立つ" | "大きな" | "特段");
     if tokens[end.saturating_sub(4)..end.saturating_sub(1)]
         .iter()
         .any(notable)
