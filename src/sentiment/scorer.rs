@@ -1962,14 +1962,12 @@ impl Scorer {
                     // An item already moved is not what occurs
                     // (売上の回復には至らない), and nothing else is.
                     if let Some((d, last, false)) = item
-                        && (last..m.first).all(|k| {
-                            cues[k].is(WordKind::FIGURE_PART)
-                                || matches!(tokens[k].features[0], "助詞" | "副詞")
-                        })
                         && (last..m.first)
                             .filter(|&k| !cues[k].is(WordKind::FIGURE_PART))
-                            .count()
-                            <= 3
+                            .try_fold(0, |n, k| {
+                                matches!(tokens[k].features[0], "助詞" | "副詞").then_some(n + 1)
+                            })
+                            .is_some_and(|n| n <= 3)
                     {
                         push(&mut comp, d, "item occurs", &mut degree);
                         polar_item = None;
