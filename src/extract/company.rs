@@ -758,6 +758,57 @@ fn continues_name(ctx: &Context<'_>, i: usize) -> bool {
         && !matches!(surface, "同社" | "当社" | "子会社" | "親会社")
 }
 
+/// The last token of the name that starts at token `first`, right after a
+/// legal-form prefix: up to six tokens, ending on a name token. A name
+/// written in hiragana (株式会社さざなみフーズ, 株式会社ながら製作所) comes out of
+/// IPADIC as odd pieces (suffixes, verbs, even a particle), so hiragana
+/// pieces are taken too, as long as the name goes on after them or they
+/// make a name of three or more characters before a particle; a case or
+/// binding particle right after the prefix (株式会社の設立, 株式会社まで成長)
+/// ends it.
+fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
+    let tokens = ctx.tokens;
+    let hiragana = |i: usize| {
+        let surface = &ctx.text[tokens[i].norm.range()];
+        surface.chars().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ー'))
+    };
+    // A particle that ends a name rather than continuing one (ながら in
+    // 株式会社ながら製作所 is a name piece; の, は, まで are not).
+    let particle = |i: usize| {
+        let [pos, p1, ..] = *tokens[i].features;
+        pos == "助詞" && p1 != "接続助詞" || pos == "助動詞"
+    };
+    let mut last = None;
+    let mut hiragana_run = 0;
+    let mut i = first;
+    while i < tokens.len()
+        && i - first < 6
+        && (i == first || tokens[i].norm.start == tokens[i - 1].norm.end)
+    {
+        if continues_name(ctx, i) && (i > first || tokens[i].features[1] != "接尾") {
+            last = Some(i);
+            hiragana_run = 0;
+        } else if hiragana(i) && !particle(i) {
+            hiragana_run += ctx.text[tokens[i].norm.range()].chars().count();
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    // A name in hiragana alone (株式会社しまむらは): the pieces up to a
+    // particle, if they are long enough not to be a word of the sentence.
+    // (Not a suffix word alone: 株式会社ならではの強み.)
+    let lone_suffix = i == first + 1 && tokens[first].features[1] == "接尾";
+    if hiragana_run >= 3
+        && !lone_suffix
+        && last.is_none_or(|l| l + 1 < i)
+        && (i >= tokens.len() || particle(i))
+    {
+        return Some(i - 1);
+    }
+    last
+}
+
 /// `株式会社X`, `X株式会社`, `Xホールディングス`, `X HD`, `Xフィナンシャルグループ`,
 /// `X Inc.`: companies by legal form.
 fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mut Vec<Found>) {
@@ -847,16 +898,8 @@ fn extract_patterns(ctx: &Context<'_>, marks: &[(usize, usize, usize)], out: &mu
             .any(|p| text[t.norm.start..end] == **p)
         {
             // 株式会社X: up to six name tokens after.
-            let mut last = form_end - 1;
-            while last + 1 < tokens.len()
-                && last + 1 - form_end < 6
-                && continues_name(ctx, last + 1)
-                && tokens[last + 1].norm.start == tokens[last].norm.end
-                && (last + 1 > form_end - 1 + 1 || tokens[last + 1].features[1] != "接尾")
-            {
-                last += 1;
-            }
-            (last >= form_end).then(|| Span::new(t.norm.start, tokens[last].norm.end))
+            name_after_prefix(ctx, form_end)
+                .map(|last| Span::new(t.norm.start, tokens[last].norm.end))
         } else {
             None
         };

@@ -418,11 +418,9 @@ fn wari(
             used += 1;
         }
     }
-    // 割安 / 割高 / 割合 are words, not figures (2割引き is: 20% off).
-    if used == 0
-        && !yearly_bu
-        && text[n.end + 3..].starts_with(['安', '高', '合', '当', '込', 'り'])
-    {
+    // 割合 / 割当 / 割込み are words, not figures (2割引き is: 20% off;
+    // after a figure, 6割安い and 3割高 are too: 60% cheaper, 30% dearer).
+    if used == 0 && !yearly_bu && text[n.end + 3..].starts_with(['合', '当', '込', 'り']) {
         return None;
     }
     Some((value, end, used))
