@@ -174,6 +174,26 @@ const RULES: &[(&str, Label)] = cases![
     // nothing notable is no change, not an item missing
     "今月は特に目立った動きはない。" => Neutral,
     "店頭では客の動きがない。" => Negative,
+    // a cause named before a move is not what moves (を背景に)
+    "主要指数は金融不安を背景に急落した。" => Negative,
+    "銀行株は利上げ期待を背景に買われ、値を上げた。" => Positive,
+    // 値を上げる / 値を下げる: a stock's move
+    "海運株が軒並み値を下げた。" => Negative,
+    "半導体株が大きく値を上げた。" => Positive,
+    // a multiple reached is a rise
+    "受注残は前年の2倍になった。" => Positive,
+    "問い合わせ件数が3倍になっている。" => Positive,
+    // a figure's bound before a noun is not a movement
+    "今期は3割を超える大幅な減益となった。" => Negative,
+    "売上高は5兆円を超える見通しだ。" => Positive,
+    // lifted: an undesirable state goes away
+    "輸出規制が解除された。" => Positive,
+    "販売代理店との契約を解除した。" => Negative,
+    // a potential form reads as its verb (抜け出せる → 抜け出す)
+    "ようやく赤字から抜け出せた。" => Positive,
+    "いまだに低迷から抜け出せていない。" => Negative,
+    // 可能性が高い hedges; 高い is not a movement there
+    "工場の稼働は来月から再開する可能性が高い。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -115,7 +115,7 @@ impl WordKind {
     /// An opening or a closing bracket.
     const BRACKET_OPEN: WordKind = WordKind(1 << 11);
     const BRACKET_CLOSE: WordKind = WordKind(1 << 12);
-    /// A word that states a cause (により, 伴う, ため; see
+    /// A word that states a cause (により, 伴う, ため, 背景; see
     /// [`cause_between`]).
     const CAUSE: WordKind = WordKind(1 << 13);
     /// 声, as in 懸念の声が (see [`voiced_subject`]).
@@ -1172,8 +1172,9 @@ fn grammar_kind(t: &RawToken) -> WordKind {
         || (pos == "助詞" && base == "から");
     let cause = match pos {
         "助詞" => matches!(base, "により" | "による" | "によって"),
+        // 〜を背景に: what is behind a move is not what moves.
         "動詞" => matches!(base, "伴う" | "受ける"),
-        "名詞" => p1 == "非自立" && base == "ため",
+        "名詞" => p1 == "非自立" && base == "ため" || base == "背景",
         _ => false,
     };
     WordKind::default()
@@ -1483,6 +1484,23 @@ impl Scorer {
             // noun (売上高, 受注高).
             Cue::Move(_) | Cue::Polar(_) | Cue::Evaluate(_) if key.chars().count() == 1 => {
                 first > 0 && is_numeric(text, &tokens[first - 1])
+            }
+            // A figure's bound before a noun (2割を超える大幅な減収, 1兆円を
+            // 上回る規模の投資) is not a movement; a stated outlook is
+            // (1兆円を超える見通し).
+            Cue::Move(_)
+                if single
+                    && matches!(key, "超える" | "上回る" | "下回る")
+                    && text[t.norm.range()] == *key
+                    && first >= 2
+                    && tokens[first - 1].features[6] == "を"
+                    && matches!(tokens[first - 2].features[1], "数" | "接尾")
+                    && tokens.get(last).is_some_and(|n| {
+                        n.features[0] == "名詞"
+                            && !matches!(self.lex.get(&text[n.norm.range()]), Some(Cue::Hedge(_)))
+                    }) =>
+            {
+                false
             }
             // 318円安 is a price's fall; 円安 on its own is the currency.
             // (Not in currency news: 円相場は前日比1円安.)
@@ -1799,7 +1817,9 @@ impl Scorer {
         }
         let lemma = content_lemma(text, t);
         let surface_cue = self.lex.get(surface);
-        let base_cue = base_differs.then(|| self.lex.get(base)).flatten();
+        let base_cue = base_differs
+            .then(|| self.lex.get(base).or_else(|| self.potential_cue(pos, base)))
+            .flatten();
         let continuations = fold_bits(self.lex.continuations(surface));
         WordCues {
             kind: common
@@ -1819,6 +1839,32 @@ impl Scorer {
             continuations,
             lead,
         }
+    }
+
+    /// The cue of the verb a potential form comes from (抜け出せる → 抜け出す,
+    /// 増やせる → 増やす), for a verb whose own base form has none: IPADIC
+    /// lists potential forms as verbs of their own.
+    fn potential_cue(&self, pos: &str, base: &str) -> Option<Cue> {
+        const POTENTIAL: [(&str, &str); 9] = [
+            ("せる", "す"),
+            ("ける", "く"),
+            ("げる", "ぐ"),
+            ("てる", "つ"),
+            ("ねる", "ぬ"),
+            ("べる", "ぶ"),
+            ("める", "む"),
+            ("れる", "る"),
+            ("える", "う"),
+        ];
+        if pos != "動詞" {
+            return None;
+        }
+        let (ending, godan) = POTENTIAL.iter().find(|(e, _)| base.ends_with(e))?;
+        let stem = &base[..base.len() - ending.len()];
+        if stem.is_empty() {
+            return None;
+        }
+        self.lex.get(&format!("{stem}{godan}"))
     }
 
     /// Composes the cues of `tokens[start..end]`. `target` injects an item
@@ -1886,10 +1932,17 @@ impl Scorer {
                 Cue::Move(dir) => {
                     // An item inside a cause (費用増等の影響により…減) is not
                     // what moves: the clause's topic before it is.
-                    if let (Some((_, last, _)), Some((d, _, _))) = (item, prior)
+                    // With no topic before it (不安を背景に下落), nothing named
+                    // moves.
+                    // (A polar noun standing as the item is not yet moved.)
+                    let unmoved = |(_, last, moved): (f32, usize, bool)| {
+                        !moved || polar_item.is_some_and(|(_, at)| at == last)
+                    };
+                    if let Some((_, last, _)) = item
+                        && (prior.is_some() || item.is_some_and(unmoved))
                         && let Some(at) = cause_between(cues, last, m.first)
                     {
-                        item = Some((d, at, false));
+                        item = prior.map(|(d, _, _)| (d, at, false));
                         prior = None;
                     }
                     let (d, rule) = match item {
