@@ -192,6 +192,10 @@ const RULES: &[(&str, Label)] = cases![
     // a potential form reads as its verb (抜け出せる → 抜け出す)
     "ようやく赤字から抜け出せた。" => Positive,
     "いまだに低迷から抜け出せていない。" => Negative,
+    // 〜のか、 guesses at a cause; 〜のか？ and 〜のかは ask
+    "値上げが浸透したのか、客単価が上がっている。" => Positive,
+    "受注は回復するのか。" => Neutral,
+    "増収となるのか減収となるのかは来月に分かる。" => Neutral,
     // 可能性が高い hedges; 高い is not a movement there
     "工場の稼働は来月から再開する可能性が高い。" => Neutral,
 ];

@@ -1464,6 +1464,11 @@ impl Scorer {
             }
             Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos() == "助動詞",
             Cue::Negation if single && key == "ない" => matches!(pos(), "助動詞" | "形容詞"),
+            // 〜のか、 mid-sentence is a guess at a cause (ボーナスが増えたのか、
+            // 高めのワインが出る), not a question.
+            Cue::Question if key == "のか" => tokens
+                .get(last)
+                .is_none_or(|n| &text[n.norm.range()] != "、"),
             Cue::Question if key == "か" => {
                 p1().contains("終助詞")
                     && tokens
