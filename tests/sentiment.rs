@@ -192,6 +192,15 @@ const RULES: &[(&str, Label)] = cases![
     // a potential form reads as its verb (抜け出せる → 抜け出す)
     "ようやく赤字から抜け出せた。" => Positive,
     "いまだに低迷から抜け出せていない。" => Negative,
+    // what pressed a move is not what moves (売りに押され)
+    "輸出株は円高に押され、そろって反落した。" => Negative,
+    // a change named after a ratio's figure is a change (3% more, not 3% of)
+    "通期の売上高は前期比4%の増加となった。" => Positive,
+    "受注高は前年比2%の減少だった。" => Negative,
+    // a waiting list is demand
+    "週末の宿泊はキャンセル待ちが続いている。" => Positive,
+    // a polar noun does not move past another subject
+    "需要の低迷が続き、市況は下げ止まらない。" => Negative,
     // 〜のか、 guesses at a cause; 〜のか？ and 〜のかは ask
     "値上げが浸透したのか、客単価が上がっている。" => Positive,
     "受注は回復するのか。" => Neutral,

@@ -764,9 +764,13 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     if !base.ends_with('比') && !repeated {
         return None;
     }
-    // A direction word right after (110%増) is the lexicon's business.
+    // A direction word right after (110%増) is the lexicon's business, and
+    // so is a change named after it (前期比3%の増収: 3% more, not 3% of).
     let after = &text[tokens[i].norm.end..];
-    if after.starts_with(['増', '減', '上', '下', '高', '安']) {
+    let named = after.strip_prefix('の').unwrap_or("");
+    if after.starts_with(['増', '減', '上', '下', '高', '安'])
+        || named.starts_with(['増', '減', '上', '下', '伸', '低', '拡', '縮', '改', '悪'])
+    {
         return None;
     }
     let figure = &text[tokens[j].norm.start..tokens[i].norm.start];
@@ -1173,7 +1177,8 @@ fn grammar_kind(t: &RawToken) -> WordKind {
     let cause = match pos {
         "助詞" => matches!(base, "により" | "による" | "によって"),
         // 〜を背景に: what is behind a move is not what moves.
-        "動詞" => matches!(base, "伴う" | "受ける"),
+        // (売りに押され反落: what pressed is not what moves.)
+        "動詞" => matches!(base, "伴う" | "受ける" | "押す"),
         "名詞" => p1 == "非自立" && base == "ため" || base == "背景",
         _ => false,
     };
@@ -1971,7 +1976,20 @@ impl Scorer {
                     };
                     match (item, polar_item) {
                         // A polar noun moving (懸念が強まる, 懸念は後退): the
-                        // movement composes with it into one cue.
+                        // movement composes with it into one cue — unless
+                        // another subject comes between (供給過剰が続き、
+                        // スポット価格は下落: the price fell).
+                        (Some((_, last, _)), Some((_, at)))
+                            if at == last
+                                && rule == "item×movement"
+                                && (last + 1..m.first).any(|k| {
+                                    // (Not its own voice: 疑問視する声が広がった.)
+                                    cues[k].is(WordKind::SUBJECT_PARTICLE)
+                                        && !cues[k - 1].is(WordKind::VOICE)
+                                }) =>
+                        {
+                            push(&mut comp, BARE_MOVEMENT * dir, "movement", &mut degree);
+                        }
                         (Some((_, last, _)), Some((k, at)))
                             if at == last && rule == "item×movement" =>
                         {
