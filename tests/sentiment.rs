@@ -197,6 +197,8 @@ const RULES: &[(&str, Label)] = cases![
     // a change named after a ratio's figure is a change (3% more, not 3% of)
     "通期の売上高は前期比4%の増加となった。" => Positive,
     "受注高は前年比2%の減少だった。" => Negative,
+    // passing costs on to prices is good for the seller; failing to, bad
+    "仕入れ値の上昇分を価格に転嫁できない。" => Negative,
     // a waiting list is demand
     "週末の宿泊はキャンセル待ちが続いている。" => Positive,
     // a polar noun does not move past another subject
