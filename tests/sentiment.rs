@@ -199,6 +199,11 @@ const RULES: &[(&str, Label)] = cases![
     "受注高は前年比2%の減少だった。" => Negative,
     // passing costs on to prices is good for the seller; failing to, bad
     "仕入れ値の上昇分を価格に転嫁できない。" => Negative,
+    // 落ち着く stops the movement before it (高騰が落ち着く is good)
+    "仕入れ価格の高騰がようやく落ち着いた。" => Positive,
+    "株価の下落が落ち着き、買い戻しが入った。" => Positive,
+    // a quantity of the item is the item (企業倒産｜件数は…減少)
+    "企業倒産件数は前年を下回り、2カ月連続の減少となった。" => Positive,
     // a waiting list is demand
     "週末の宿泊はキャンセル待ちが続いている。" => Positive,
     // a polar noun does not move past another subject

@@ -334,6 +334,12 @@ struct Matches {
     key: String,
 }
 
+/// Nouns that name a quantity of the item before them (企業倒産｜件数,
+/// 受注｜残高): the item goes on through them.
+const QUANTITY_HEADS: &[&str] = &[
+    "件数", "数", "額", "量", "高", "総額", "金額", "残高", "規模", "水準",
+];
+
 const PRICE_MOVES: &[&str] = &["値上がり", "高騰", "高止まり", "急騰し", "上昇し続け"];
 
 /// One signed contribution to a score.
@@ -1937,7 +1943,17 @@ impl Scorer {
                         bare_items.push((last.saturating_sub(1), last, clause));
                     }
                     prior = item.filter(|it| !it.2);
-                    item = Some((d, m.last, false));
+                    // A quantity of the item is as desirable as the item, and
+                    // is what the clause is about (企業倒産｜件数は…減少).
+                    let end = if tokens
+                        .get(m.last)
+                        .is_some_and(|t| QUANTITY_HEADS.contains(&t.features[6]))
+                    {
+                        m.last + 1
+                    } else {
+                        m.last
+                    };
+                    item = Some((d, end, false));
                 }
                 Cue::Move(dir) => {
                     // An item inside a cause (費用増等の影響により…減) is not
