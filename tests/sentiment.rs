@@ -204,6 +204,10 @@ const RULES: &[(&str, Label)] = cases![
     "株価の下落が落ち着き、買い戻しが入った。" => Positive,
     // a quantity of the item is the item (企業倒産｜件数は…減少)
     "企業倒産件数は前年を下回り、2カ月連続の減少となった。" => Positive,
+    // a stake raised is a transaction, neither good nor bad
+    "同社は子会社への出資比率を40%から60%に引き上げた。" => Neutral,
+    // filled up (予約が埋まる) is good whatever fills
+    "週末の客室は早々に埋まった。" => Positive,
     // a waiting list is demand
     "週末の宿泊はキャンセル待ちが続いている。" => Positive,
     // a polar noun does not move past another subject

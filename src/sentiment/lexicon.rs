@@ -16,7 +16,8 @@ const SHIFTERS: &str = include_str!("../../dictionaries/sentiment/shifters.tsv")
 /// What a lexicon entry does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cue {
-    /// A finance item; `1.0` when more is good (売上), `-1.0` when more is bad (費用).
+    /// A finance item; `1.0` when more is good (売上), `-1.0` when more is bad
+    /// (費用), `0.0` when its movement says nothing (出資比率).
     Item(f32),
     /// A quantity moves up (増加) or down (減少): its polarity is the item's.
     Move(f32),
@@ -138,7 +139,10 @@ impl Lexicon {
             let [surface, d, ..] = cols.as_slice() else {
                 return Err(bad("items.tsv", line, "expected 2 columns"));
             };
-            lex.add(surface, Cue::Item(number("items.tsv", line, d)?.signum()));
+            // (0: a quantity whose movement says nothing, as 出資比率;
+            // `signum` would make it 1.)
+            let d = number("items.tsv", line, d)?;
+            lex.add(surface, Cue::Item(if d == 0.0 { 0.0 } else { d.signum() }));
         }
         for (line, cols) in rows(predicates) {
             let [surface, kind, ..] = cols.as_slice() else {

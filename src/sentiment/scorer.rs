@@ -1990,6 +1990,15 @@ impl Scorer {
                         }
                         _ => (BARE_MOVEMENT, "movement"),
                     };
+                    // A quantity whose movement says nothing (出資比率を
+                    // 引き上げる): no cue, and no item left to move.
+                    if d == 0.0 && rule == "item×movement" {
+                        polar_item = None;
+                        if let Some(it) = item.as_mut() {
+                            it.2 = true;
+                        }
+                        continue;
+                    }
                     match (item, polar_item) {
                         // A polar noun moving (懸念が強まる, 懸念は後退): the
                         // movement composes with it into one cue — unless
@@ -2054,6 +2063,7 @@ impl Scorer {
                     // An item already moved is not what occurs
                     // (売上の回復には至らない), and nothing else is.
                     if let Some((d, last, false)) = item
+                        && d != 0.0
                         && (last..m.first)
                             .filter(|&k| !cues[k].is(WordKind::FIGURE_PART))
                             .try_fold(0, |n, k| {
@@ -2193,6 +2203,7 @@ impl Scorer {
                             }
                         }
                     } else if let Some((d, last, false)) = item
+                        && d != 0.0
                         && is_absent(tokens, cues, last, m.first)
                     {
                         // 活気がない, 新規客がいない: the item is not there.
