@@ -208,6 +208,10 @@ const RULES: &[(&str, Label)] = cases![
     "同社は子会社への出資比率を40%から60%に引き上げた。" => Neutral,
     // filled up (予約が埋まる) is good whatever fills
     "週末の客室は早々に埋まった。" => Positive,
+    // a negation after a cause negates what was caused (長雨で…育たず)
+    "長雨で野菜が育たず、出荷量が減った。" => Negative,
+    // man-hours are a cost
+    "自動化で検査の工数が3割減った。" => Positive,
     // a waiting list is demand
     "週末の宿泊はキャンセル待ちが続いている。" => Positive,
     // a polar noun does not move past another subject

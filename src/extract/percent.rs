@@ -433,7 +433,13 @@ fn wari(
 fn point_unit(after: &str) -> Option<(usize, u32)> {
     let &(u, scale) = POINT_UNITS.iter().find(|(u, _)| after.starts_with(u))?;
     let rest = &after[u.len()..];
-    let word = u.is_ascii() && rest.starts_with(|c: char| c.is_ascii_alphabetic());
+    // (Nor the head of a longer katakana word: 3ポイントシュート,
+    // ポイントカード; ポイントアップ and ポイントダウン are moves.)
+    let word = u.is_ascii() && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !u.is_ascii()
+            && rest.starts_with(|c: char| matches!(c, '\u{30a1}'..='\u{30fa}'))
+            && !rest.starts_with("アップ")
+            && !rest.starts_with("ダウン");
     let level = scale == 0 && (rest.starts_with('台') || is_reward(rest));
     (!word && !level).then_some((u.len(), scale))
 }

@@ -1125,7 +1125,16 @@ const OFFSET_VERBS: &[&str] = &[
 /// qualifies.
 fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
     if neg <= last + SHIFT_REACH {
-        return true;
+        // Not past what the cue caused (長雨で野菜が育たず: what is negated is
+        // the growing, not the rain).
+        return !tokens.get(last..neg).is_some_and(|between| {
+            between
+                .first()
+                .is_some_and(|t| t.features[6] == "で" && t.features[1] == "格助詞")
+                && between[1..]
+                    .iter()
+                    .any(|t| t.features[0] == "動詞" && t.features[1] == "自立")
+        });
     }
     let Some(between) = tokens.get(last..neg) else {
         return false;
