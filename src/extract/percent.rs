@@ -437,7 +437,7 @@ fn point_unit(after: &str) -> Option<(usize, u32)> {
     // ポイントカード; ポイントアップ and ポイントダウン are moves.)
     let word = u.is_ascii() && rest.starts_with(|c: char| c.is_ascii_alphabetic())
         || !u.is_ascii()
-            && rest.starts_with(|c: char| matches!(c, '\u{30a1}'..='\u{30fa}'))
+            && rest.starts_with(|c: char| super::company::is_katakana(c) && c != '・')
             && !rest.starts_with("アップ")
             && !rest.starts_with("ダウン");
     let level = scale == 0 && (rest.starts_with('台') || is_reward(rest));

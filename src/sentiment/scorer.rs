@@ -1973,8 +1973,8 @@ impl Scorer {
                     let unmoved = |(_, last, moved): (f32, usize, bool)| {
                         !moved || polar_item.is_some_and(|(_, at)| at == last)
                     };
-                    if let Some((_, last, _)) = item
-                        && (prior.is_some() || item.is_some_and(unmoved))
+                    if let Some(it @ (_, last, _)) = item
+                        && (prior.is_some() || unmoved(it))
                         && let Some(at) = cause_between(cues, last, m.first)
                     {
                         item = prior.map(|(d, _, _)| (d, at, false));
@@ -1999,16 +1999,10 @@ impl Scorer {
                         }
                         _ => (BARE_MOVEMENT, "movement"),
                     };
-                    // A quantity whose movement says nothing (出資比率を
-                    // 引き上げる): no cue, and no item left to move.
-                    if d == 0.0 && rule == "item×movement" {
-                        polar_item = None;
-                        if let Some(it) = item.as_mut() {
-                            it.2 = true;
-                        }
-                        continue;
-                    }
                     match (item, polar_item) {
+                        // A quantity whose movement says nothing (出資比率を
+                        // 引き上げる): no cue, and no item left to move.
+                        _ if d == 0.0 && rule == "item×movement" => {}
                         // A polar noun moving (懸念が強まる, 懸念は後退): the
                         // movement composes with it into one cue — unless
                         // another subject comes between (供給過剰が続き、
