@@ -381,6 +381,67 @@ fn targets_take_the_clause_around_them() {
     assert!(a.sentiment_toward(text, Span::new(0, 9999)).is_err());
 }
 
+/// A topic (`Xは、…`) is judged by its own predicate: past a concessive
+/// clause about another item to the end of its scope, but by its first
+/// clause when that clause is about the topic itself.
+#[test]
+fn a_topic_is_judged_by_its_own_predicate() {
+    let a = Analyzer::builder().rules_only_sentiment().build().unwrap();
+    let toward = |text: &'static str, target: &str| {
+        let s = text.find(target).unwrap();
+        a.sentiment_toward(text, Span::new(s, s + target.len()))
+            .unwrap()
+    };
+    let cases = [
+        // Another item moves first; the topic's own movement comes last.
+        (
+            "運送費は、燃料費の上昇があったものの、配送ルートの見直しにより前期に比べ減少しました。",
+            "運送費",
+            Label::Positive,
+            "減少",
+        ),
+        (
+            "海外事業は、米国の販売が落ち込んだが、欧州の受注が好調に推移し、売上高は前期並みとなった。",
+            "海外事業",
+            Label::Positive,
+            "好調",
+        ),
+        // A topic nested at the start of the predicate does not end it.
+        (
+            "粗利益は、出荷数量は減少したものの、製品構成の改善により前期比4億円増となった。",
+            "粗利益",
+            Label::Positive,
+            "増",
+        ),
+        // The topic's own clause decides, whatever follows the contrast.
+        (
+            "人件費は増加したものの、増収効果で吸収し、セグメント利益は拡大した。",
+            "人件費",
+            Label::Negative,
+            "増加",
+        ),
+        // A sibling topic after a cue ends the scope.
+        (
+            "売上高は前期比5%増となり、営業利益は前期比12%減となった。",
+            "売上高",
+            Label::Positive,
+            "増",
+        ),
+    ];
+    for (text, target, label, cue) in cases {
+        let got = toward(text, target);
+        assert_eq!(got.label, label, "{target} in {text}: {got:?}");
+        assert_eq!(got.evidence[0].text, cue, "{target} in {text}");
+    }
+    // A topic inside a bracketed note does not end the scope: the note is
+    // the cue (the loss was larger a year ago).
+    let got = toward(
+        "営業損失は、販管費の圧縮により3億円（前期は営業損失8億円）となった。",
+        "営業損失",
+    );
+    assert_eq!(got.label, Label::Positive, "{got:?}");
+}
+
 #[test]
 fn company_sentiment() {
     let a = Analyzer::new().unwrap();

@@ -973,6 +973,63 @@ fn target_clause(
     (start, end)
 }
 
+/// Whether the target ending before token `end` is a topic: は after it,
+/// past particles and function words (Xは, Xでは, Xについては,
+/// Xにつきましては, Xにおいては).
+fn is_topic(text: &str, tokens: &[RawToken], end: usize) -> bool {
+    tokens[end.min(tokens.len())..]
+        .iter()
+        .take(6)
+        .take_while(|t| {
+            matches!(t.features[0], "助詞" | "助動詞")
+                || t.features[1] == "非自立"
+                || matches!(t.features[6], "つく" | "おく" | "関する" | "対する")
+        })
+        .any(|t| &text[t.norm.range()] == "は")
+}
+
+/// Where a topic's predicate ends: the sentence's end `b`, or the comma
+/// before another topic that follows a cue (`売上高は5%増、営業利益は…`).
+/// A topic before any cue is nested in the topic's own predicate
+/// (`完成工事総利益は、完成工事高は減少したものの、…増加`), and one in
+/// brackets is a note (`（前期は…の損失）`).
+fn topic_scope_end(
+    text: &str,
+    tokens: &[RawToken],
+    contributions: &[Contribution],
+    t_last: usize,
+    b: usize,
+) -> usize {
+    let Some(first_cue) = contributions
+        .iter()
+        .filter(|c| c.first > t_last && c.rule != "undesirable item")
+        .map(|c| c.first)
+        .min()
+    else {
+        return b;
+    };
+    let mut comma = None;
+    let mut depth = 0usize;
+    for i in first_cue + 1..b.min(tokens.len()) {
+        let surface = &text[tokens[i].norm.range()];
+        // Symbols run together into one token (`％）、`): count the brackets.
+        for ch in surface.chars() {
+            match ch {
+                '(' | '（' | '「' | '『' | '[' | '［' => depth += 1,
+                ')' | '）' | '」' | '』' | ']' | '］' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if surface.ends_with(['、', ',', '，']) {
+            comma = Some(i);
+        }
+        if depth == 0 && surface == "は" && tokens[i].features[0] == "助詞" {
+            return comma.map_or(i, |k| k + 1);
+        }
+    }
+    b
+}
+
 /// Whether a token's base form is a content word worth a lexical feature.
 fn content_lemma<'t>(text: &'t str, t: &'t RawToken) -> Option<&'t str> {
     let [pos, p1, .., base, _, _] = *t.features;
@@ -2574,11 +2631,16 @@ impl Scorer {
         // conjunctive form (増加し、 / 減収となり、). Its predicate comes last
         // in Japanese, so the last cue after the target in the clause decides.
         let clause = target_clause(text, tokens, matches, a, b, t_first, t_last);
-        // A movement with no item of its own after the target, in its clause,
-        // is the target's (営業損失は…から大きく縮小した): its desirability
-        // turns it.
+        // A topic's predicate comes at the end of its scope, past concessive
+        // clauses (営業費用は、修繕費の増加があったものの、…減少した).
+        let topic_end = is_topic(text, tokens, t_last)
+            .then(|| topic_scope_end(text, tokens, &comp.contributions, t_last, b));
+        let reach = topic_end.unwrap_or(clause.1);
+        // A movement with no item of its own after the target, in its clause
+        // or topic scope, is the target's (営業損失は…から大きく縮小した): its
+        // desirability turns it.
         for c in &mut comp.contributions {
-            if c.rule == "movement" && c.first >= t_first && c.first < clause.1 {
+            if c.rule == "movement" && c.first >= t_first && c.first < reach {
                 c.weight *= desirability;
                 c.rule = "target×movement";
             }
@@ -2593,7 +2655,28 @@ impl Scorer {
                 .filter(|c| c.first >= t_first && (!only_strong || strong(c)))
                 .min_by_key(|c| c.first)
         };
-        let after = first_after(true).or_else(|| first_after(false));
+        // A topic whose clause speaks of another item first (営業費用は、
+        // 修繕費の増加があったものの、…) is judged by its scope's last cue; one
+        // whose clause is its own (人件費は増加したものの、…) by that clause.
+        let other_item_before = |c: &Contribution| {
+            matches
+                .iter()
+                .any(|m| matches!(m.cue, Cue::Item(_)) && m.first >= t_last && m.first < c.first)
+        };
+        let after = match (first_after(true), topic_end) {
+            (Some(c), Some(end)) if other_item_before(c) => comp
+                .contributions
+                .iter()
+                .filter(|c| c.first >= t_first && c.first < end && strong(c))
+                .max_by_key(|c| c.first),
+            (None, Some(end)) => comp
+                .contributions
+                .iter()
+                .filter(|c| c.first >= t_first && c.first < end && strong(c))
+                .max_by_key(|c| c.first),
+            (first, _) => first,
+        }
+        .or_else(|| first_after(false));
         let before = comp
             .contributions
             .iter()
@@ -2735,17 +2818,7 @@ impl Scorer {
         }
         // A topic (X は / X については) is judged by what the whole sentence
         // comes to: its last cue, and the sum of its cues.
-        // は after particles and function verbs: Xは, Xでは, Xについては,
-        // Xにつきましては, Xにおいては.
-        let topic = tokens[r.t_last.min(tokens.len())..]
-            .iter()
-            .take(6)
-            .take_while(|t| {
-                matches!(t.features[0], "助詞" | "助動詞")
-                    || t.features[1] == "非自立"
-                    || matches!(t.features[6], "つく" | "おく" | "関する" | "対する")
-            })
-            .any(|t| &text[t.norm.range()] == "は");
+        let topic = is_topic(text, tokens, r.t_last);
         // A topic that opens the sentence names what the sentence is about.
         let t = match (topic, r.t_first <= a + 2) {
             (true, true) => "L",
