@@ -150,7 +150,9 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
         };
         // (Or listed right after another company: 韓国のネイバーとカカオ.)
         let listed = || right_after(&["と", "、", "や"]).is_some();
-        // (Or glossing a mention of the same company: Temu（テム）.)
+        // A gloss of the mention before it, in brackets (淘宝網（Taobao）,
+        // Temu（テム）), is part of that mention, not another one: the
+        // mention's span takes it in.
         let glossed = || {
             text[end..].starts_with(['）', ')'])
                 && right_after(&["（", "("]).is_some_and(|prev| {
@@ -158,7 +160,14 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
                         if c.id.as_deref() == Some(g.companies[*company_index].id.as_str()))
                 })
         };
-        if *in_context && !named_in_context(text, start, end) && !listed() && !glossed() {
+        if glossed() {
+            if let Some(prev) = out.last_mut() {
+                let close = text[end..].chars().next().map_or(0, char::len_utf8);
+                prev.span.end = end + close;
+            }
+            continue;
+        }
+        if *in_context && !named_in_context(text, start, end) && !listed() {
             continue;
         }
         let ascii = alias.is_ascii();
@@ -778,7 +787,39 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
         let [pos, p1, ..] = *tokens[i].features;
         pos == "助詞" && p1 != "接続助詞" || pos == "助動詞"
     };
+    // A name may open with a kana IPADIC reads as a particle
+    // (株式会社はなまる住建: は|なまる|住|建) when a hiragana word that does
+    // not follow a particle in prose comes next (このほど, いずれ, この do);
+    // such a name must then end in a name piece.
+    let leading_particle = first + 1 < tokens.len()
+        && particle(first)
+        && hiragana(first)
+        && hiragana(first + 1)
+        && tokens[first + 1].norm.start == tokens[first].norm.end
+        && {
+            let [pos, p1, ..] = *tokens[first + 1].features;
+            !matches!(
+                pos,
+                "連体詞" | "副詞" | "接続詞" | "感動詞" | "助詞" | "助動詞" | "形容詞"
+            ) && !(pos == "名詞" && matches!(p1, "副詞可能" | "代名詞" | "非自立"))
+        };
+    // A name that opens with a hiragana noun or verb may hold particles
+    // (株式会社ことのは技研: こと|の|は|技研), and must then also end in a
+    // name piece.
+    let inner_particles = !particle(first) && hiragana(first) && {
+        let [pos, p1, ..] = *tokens[first].features;
+        pos == "動詞" || (pos == "名詞" && !matches!(p1, "副詞可能" | "代名詞" | "接尾"))
+    };
+    // Nor is a hiragana word that opens a phrase a name (株式会社すべての部門,
+    // 株式会社ほか3社).
+    if hiragana(first)
+        && tokens[first].features[0] == "名詞"
+        && matches!(tokens[first].features[1], "副詞可能" | "代名詞")
+    {
+        return None;
+    }
     let mut last = None;
+    let mut last_particle = None;
     let mut hiragana_run = 0;
     let mut i = first;
     while i < tokens.len()
@@ -790,6 +831,16 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
             hiragana_run = 0;
         } else if hiragana(i) && !particle(i) {
             hiragana_run += ctx.text[tokens[i].norm.range()].chars().count();
+        } else if hiragana(i)
+            && last.is_none()
+            && (if i == first {
+                leading_particle
+            } else {
+                inner_particles
+            })
+        {
+            hiragana_run += ctx.text[tokens[i].norm.range()].chars().count();
+            last_particle = Some(i);
         } else {
             break;
         }
@@ -799,6 +850,9 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
     // particle, if they are long enough not to be a word of the sentence.
     // (Not a suffix word alone: 株式会社ならではの強み.)
     let lone_suffix = i == first + 1 && tokens[first].features[1] == "接尾";
+    if let Some(p) = last_particle {
+        return last.filter(|&l| l > p + usize::from(p == first));
+    }
     if hiragana_run >= 3
         && !lone_suffix
         && last.is_none_or(|l| l + 1 < i)
