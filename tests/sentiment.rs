@@ -222,6 +222,18 @@ const RULES: &[(&str, Label)] = cases![
     "増収となるのか減収となるのかは来月に分かる。" => Neutral,
     // 可能性が高い hedges; 高い is not a movement there
     "工場の稼働は来月から再開する可能性が高い。" => Neutral,
+    // a multiple of the baseline is a movement (比1.6倍), up or down
+    "素材部門の利益は前年同期比1.6倍となった。" => Positive,
+    "受注高は前年比0.7倍にとどまった。" => Negative,
+    "販促費は前年比1.4倍に膨らんだ。" => Negative,
+    // the item a loss turned into (利益に転換), not the loss it came from
+    "経常損益は前期の▲8億円から5億円の利益に転換した。" => Positive,
+    "営業損益は前期の3億円の利益から2億円の損失に転じた。" => Negative,
+    // a topic past a cause is what moves (有利子負債は…により…減少)
+    "借入金は返済の進展により、前期末比40億円減少した。" => Positive,
+    "売上原価は仕入れ条件の見直しにより減少した。" => Positive,
+    // a time as a topic between an item and its occurrence
+    "貸倒損失は、今期は一件も発生しなかった。" => Positive,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -705,10 +705,11 @@ pub(crate) struct Scorer {
 }
 
 /// Whether a figure cue can start with this token: every one starts with
-/// `(`, `%`, or a character led by 0xE2 (`▲`, `△`) or 0xEF (`（`, `％`), so
-/// one byte rules out most tokens (remembered as [`WordKind::FIGURE_LEAD`]).
+/// `(`, `%`, or a character led by 0xE2 (`▲`, `△`) or 0xEF (`（`, `％`), or
+/// is `倍`, so one byte rules out most tokens (remembered as
+/// [`WordKind::FIGURE_LEAD`]).
 fn may_lead_figure(surface: &str) -> bool {
-    matches!(surface.as_bytes().first(), Some(b'(' | b'%' | 0xE2 | 0xEF))
+    matches!(surface.as_bytes().first(), Some(b'(' | b'%' | 0xE2 | 0xEF)) || surface == "倍"
 }
 
 /// Cues written as figures, starting at a token [`may_lead_figure`]:
@@ -724,6 +725,19 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
         if let Some(m) = signed_change(text, tokens, start, i) {
             return Some(m);
         }
+        // Where a change started from (前期の▲12億円から…利益に転換) is
+        // no cue of its own.
+        let past_figure = tokens[i + 1..]
+            .iter()
+            .take(6)
+            .position(|t| {
+                !matches!(t.features[1], "数" | "接尾")
+                    && !matches!(&text[t.norm.range()], "," | ".")
+            })
+            .map(|k| i + 1 + k);
+        if past_figure.is_some_and(|k| &text[tokens[k].norm.range()] == "から") {
+            return None;
+        }
         return Some(Match {
             first: i,
             last: i + 2,
@@ -731,9 +745,15 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
             price: false,
         });
     }
-    if !surface.starts_with(['%', '％']) {
+    // A ratio to a baseline in percent (前期比97.2%) or as a multiple
+    // (前年同期比1.6倍).
+    let par = if surface.starts_with(['%', '％']) {
+        100
+    } else if surface == "倍" {
+        1
+    } else {
         return None;
-    }
+    };
     // Back over the number to a baseline ending in 比.
     let mut j = i;
     while j > start && {
@@ -781,7 +801,7 @@ fn figure_cue(text: &str, tokens: &[RawToken], start: usize, i: usize) -> Option
     }
     let figure = &text[tokens[j].norm.start..tokens[i].norm.start];
     let value = crate::extract::number::parse_decimal(figure)?;
-    let dir = match value.cmp_value(crate::extract::number::Decimal::from_int(100))? {
+    let dir = match value.cmp_value(crate::extract::number::Decimal::from_int(par))? {
         std::cmp::Ordering::Greater => 1.0,
         std::cmp::Ordering::Less => -1.0,
         std::cmp::Ordering::Equal => return None,
@@ -2030,15 +2050,41 @@ impl Scorer {
                     let unmoved = |(_, last, moved): (f32, usize, bool)| {
                         !moved || polar_item.is_some_and(|(_, at)| at == last)
                     };
-                    if let Some(it @ (_, last, _)) = item
+                    // A topic re-bound past a cause moves however far the
+                    // predicate is (有利子負債は返済の進捗により、前期末比86億円
+                    // 減少).
+                    let mut topic_past_cause = false;
+                    if let Some(it @ (d0, last, _)) = item
                         && (prior.is_some() || unmoved(it))
                         && let Some(at) = cause_between(cues, last, m.first)
                     {
-                        item = prior.map(|(d, _, _)| (d, at, false));
+                        // (A topic is marked by は or も; a subject marked by
+                        // が is the cause's own: 人手不足が続くため、採用の増加.)
+                        let topic = |end: usize| {
+                            is_subject(cues, end)
+                                && tokens
+                                    .get(end)
+                                    .is_some_and(|t| matches!(t.features[6], "は" | "も"))
+                        };
+                        item = match prior {
+                            Some((d, p, _)) => {
+                                topic_past_cause = topic(p);
+                                Some((d, at, false))
+                            }
+                            // The item before the cause is the clause's
+                            // topic, not inside the cause: it moves.
+                            None if topic(last) => {
+                                topic_past_cause = true;
+                                Some((d0, at, false))
+                            }
+                            None => None,
+                        };
                         prior = None;
                     }
                     let (d, rule) = match item {
-                        Some((d, last, _)) if within_reach(cues, last, m.first) => {
+                        Some((d, last, _))
+                            if topic_past_cause || within_reach(cues, last, m.first) =>
+                        {
                             (d, "item×movement")
                         }
                         // The subject of the clause (営業損失は…と、…から縮小)
@@ -2127,9 +2173,19 @@ impl Scorer {
                         && (last..m.first)
                             .filter(|&k| !cues[k].is(WordKind::FIGURE_PART))
                             .try_fold(0, |n, k| {
-                                matches!(tokens[k].features[0], "助詞" | "副詞").then_some(n + 1)
+                                // (And a comma, or a time as a topic:
+                                // 貸倒損失は、今期は一件も発生しなかった; not
+                                // 利益は、前期に計上した…, a relative clause.)
+                                let [pos, p1, .., base, _, _] = *tokens[k].features;
+                                let time = (p1 == "副詞可能"
+                                    || matches!(base, "今期" | "当期" | "前期" | "来期" | "今回"))
+                                    && cues
+                                        .get(k + 1)
+                                        .is_some_and(|c| c.is(WordKind::SUBJECT_PARTICLE));
+                                (matches!(pos, "助詞" | "副詞") || p1 == "読点" || time)
+                                    .then_some(n + 1)
                             })
-                            .is_some_and(|n| n <= 3)
+                            .is_some_and(|n| n <= 5)
                     {
                         push(&mut comp, d, "item occurs", &mut degree);
                         polar_item = None;
