@@ -798,10 +798,13 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
         && tokens[first + 1].norm.start == tokens[first].norm.end
         && {
             let [pos, p1, ..] = *tokens[first + 1].features;
-            !matches!(
-                pos,
-                "連体詞" | "副詞" | "接続詞" | "感動詞" | "助詞" | "助動詞" | "形容詞"
-            ) && !(pos == "名詞" && matches!(p1, "副詞可能" | "代名詞" | "非自立"))
+            match pos {
+                "名詞" => !matches!(p1, "副詞可能" | "代名詞" | "非自立"),
+                "連体詞" | "副詞" | "接続詞" | "感動詞" | "助詞" | "助動詞" | "形容詞" => {
+                    false
+                }
+                _ => true,
+            }
         };
     // A name that opens with a hiragana noun or verb may hold particles
     // (株式会社ことのは技研: こと|の|は|技研), and must then also end in a
