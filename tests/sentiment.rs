@@ -234,6 +234,11 @@ const RULES: &[(&str, Label)] = cases![
     "売上原価は仕入れ条件の見直しにより減少した。" => Positive,
     // a time as a topic between an item and its occurrence
     "貸倒損失は、今期は一件も発生しなかった。" => Positive,
+    // a forecast revised into a profit or a loss (赤字から黒字に修正)
+    "最終損益予想を10億円の赤字から3億円の黒字に修正した。" => Positive,
+    "経常損益見通しを2億円の損失に修正した。" => Negative,
+    // an undesirable feeling easing (先行き不透明感が和らぐ)
+    "先行き不透明感が和らいでいる。" => Positive,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -2358,7 +2358,8 @@ impl Scorer {
             bare_items.push((last.saturating_sub(1), last, clause));
         }
         for (first, last, clause) in bare_items {
-            if first >= last {
+            // (Not where a change started from: 赤字から黒字に.)
+            if first >= last || tokens.get(last).is_some_and(|t| t.features[6] == "から") {
                 continue;
             }
             comp.contributions.push(Contribution {
