@@ -239,6 +239,17 @@ const RULES: &[(&str, Label)] = cases![
     "経常損益見通しを2億円の損失に修正した。" => Negative,
     // an undesirable feeling easing (先行き不透明感が和らぐ)
     "先行き不透明感が和らいでいる。" => Positive,
+    // the state things came from is not how they are (低迷期から上向く)
+    "長い低迷期から、ようやく上向き始めた。" => Positive,
+    "注文がほとんどない状態から、少しずつ改善している。" => Positive,
+    // …nor a past state before the noun it describes
+    "落ち込んでいた来店客数が戻ってきた。" => Positive,
+    "好調だった客足が減った。" => Negative,
+    // the effect of a bad thing easing (供給制約の影響が和らぐ)
+    "部品不足の影響が和らいできた。" => Positive,
+    // goods and customers starting to move; profit made
+    "ようやく客足が動き出した。" => Positive,
+    "催事で利益を出した。" => Positive,
 ];
 
 /// The rules themselves (sentence level, and documents without the

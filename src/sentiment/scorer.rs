@@ -118,7 +118,7 @@ impl WordKind {
     /// A word that states a cause (により, 伴う, ため, 背景; see
     /// [`cause_between`]).
     const CAUSE: WordKind = WordKind(1 << 13);
-    /// 声, as in 懸念の声が (see [`voiced_subject`]).
+    /// 声 or 影響, as in 懸念の声が, 供給制約の影響が (see [`voiced_subject`]).
     const VOICE: WordKind = WordKind(1 << 14);
     /// A share price's move after a figure by its base form (高, 安, 円高,
     /// 円安: `3%高`, `318円安`).
@@ -1156,6 +1156,44 @@ fn voiced_subject(tokens: &[RawToken], cues: &[WordCues], end: usize) -> bool {
     voiced && is_subject(cues, end + 2)
 }
 
+/// Whether a cue ending before token `end` names the state things came from
+/// or were in before, not how they are: followed by から (低迷期から上向く,
+/// 仕事がない状態から改善), or in a past clause before a noun (低迷していた
+/// 人の動きが回復, 好調だった客足が減った).
+fn earlier_state(tokens: &[RawToken], end: usize) -> bool {
+    let base = |i: usize| tokens.get(i).map_or("", |t| t.features[6]);
+    let pos = |i: usize| tokens.get(i).map_or("", |t| t.features[0]);
+    // (Only a state: a cue right before から is as often a cause or a ground,
+    // 物価高から買い控え, 回復から判断すると.)
+    let state = |i: usize| matches!(base(i), "状態" | "時期" | "期" | "水準" | "局面" | "ところ");
+    let from = if state(end) {
+        end + 1
+    } else if state(end.wrapping_sub(1)) {
+        end
+    } else {
+        usize::MAX
+    };
+    if base(from) == "から" && pos(from) == "助詞" {
+        return true;
+    }
+    // (し)ていた + noun, だった + noun.
+    let mut i = end;
+    if base(i) == "する" {
+        i += 1;
+    }
+    let past = if matches!(base(i), "て" | "で") && base(i + 1) == "いる" && base(i + 2) == "た"
+    {
+        i + 3
+    } else if base(i) == "だ" && base(i + 1) == "た" {
+        i + 2
+    } else {
+        return false;
+    };
+    tokens.get(past).is_some_and(|t| {
+        t.features[0] == "名詞" && !matches!(t.features[1], "非自立" | "接尾" | "代名詞")
+    })
+}
+
 /// Whether the token at `end` is the object particle を: a polar noun or
 /// an evaluation before it can be what the verb after it moves
 /// (債務超過を解消, 懸念を払拭), within an item's reach.
@@ -1284,7 +1322,7 @@ fn grammar_kind(t: &RawToken) -> WordKind {
         .with(WordKind::BRACKET_OPEN, p1 == "括弧開")
         .with(WordKind::BRACKET_CLOSE, p1 == "括弧閉")
         .with(WordKind::CAUSE, cause)
-        .with(WordKind::VOICE, base == "声")
+        .with(WordKind::VOICE, matches!(base, "声" | "影響"))
         .with(
             WordKind::PRICE_MOVE,
             matches!(base, "高" | "安" | "円高" | "円安"),
@@ -2372,6 +2410,8 @@ impl Scorer {
             });
         }
         comp.clause_weights[clause] *= hedge;
+        comp.contributions
+            .retain(|c| !earlier_state(tokens, c.last));
         comp
     }
 
