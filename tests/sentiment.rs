@@ -250,6 +250,12 @@ const RULES: &[(&str, Label)] = cases![
     // goods and customers starting to move; profit made
     "ようやく客足が動き出した。" => Positive,
     "催事で利益を出した。" => Positive,
+    // an item that can or cannot be done (受注できない), that comes (客が来ない)
+    "大口の案件が受注できない。" => Negative,
+    "近くに競合店ができた。" => Negative,
+    "週末も客が来てくれない。" => Negative,
+    // growth in noun form (伸びがない)
+    "今年は販売件数に伸びがない。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the
