@@ -254,8 +254,11 @@ const RULES: &[(&str, Label)] = cases![
     "大口の案件が受注できない。" => Negative,
     "近くに競合店ができた。" => Negative,
     "週末も客が来てくれない。" => Negative,
-    // growth in noun form (伸びがない)
+    // no growth (伸びがない); growth that slowed is not growth
     "今年は販売件数に伸びがない。" => Negative,
+    "売上の伸びが鈍化した。" => Negative,
+    // a concession is no occurrence (求人を出しても…)
+    "求人を出しても応募がゼロで、人手不足が深刻になっている。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the

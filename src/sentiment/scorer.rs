@@ -2198,6 +2198,14 @@ impl Scorer {
                         it.2 = true;
                     }
                 }
+                // A concession (求人を出しても応募がない) is no occurrence.
+                Cue::Occur
+                    if tokens
+                        .get(m.last)
+                        .is_some_and(|t| matches!(t.features[6], "て" | "で"))
+                        && tokens
+                            .get(m.last + 1)
+                            .is_some_and(|t| t.features[6] == "も") => {}
                 Cue::Occur => {
                     // What occurs is as good as the item (損失が発生,
                     // 利益が出ない, 成約までは至らない): the item right
