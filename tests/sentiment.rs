@@ -259,6 +259,12 @@ const RULES: &[(&str, Label)] = cases![
     "売上の伸びが鈍化した。" => Negative,
     // a concession is no occurrence (求人を出しても…)
     "求人を出しても応募がゼロで、人手不足が深刻になっている。" => Negative,
+    // the object of 上回る/下回る is the baseline, not what moves
+    "値上げ効果は、原材料費の上昇分30億円を下回った。" => Negative,
+    "受注高は売上高を上回った。" => Positive,
+    // a goal is an aim, not an event
+    "同社は来月、赤字縮小に向けた計画を公表する。" => Neutral,
+    "来期の黒字化を目指す。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -1156,6 +1156,20 @@ fn voiced_subject(tokens: &[RawToken], cues: &[WordCues], end: usize) -> bool {
     voiced && is_subject(cues, end + 2)
 }
 
+/// What a goal weighs of what it names (赤字縮小に向けた計画, 黒字化を目指す):
+/// an aim, not an event.
+const AIM: f32 = 0.3;
+
+/// Whether the cue ending before token `end` is a goal: followed by
+/// に向けた / に向けて or を目指す.
+fn aimed_at(tokens: &[RawToken], end: usize) -> bool {
+    let base = |i: usize| tokens.get(i).map_or("", |t| t.features[6]);
+    matches!(
+        (base(end), base(end + 1)),
+        ("に", "向ける") | ("を", "目指す")
+    )
+}
+
 /// Whether a cue ending before token `end` names the state things came from
 /// or were in before, not how they are: followed by から (低迷期から上向く,
 /// 仕事がない状態から改善), or in a past clause before a noun (低迷していた
@@ -2080,6 +2094,18 @@ impl Scorer {
                     item = Some((d, end, false));
                 }
                 Cue::Move(dir) => {
+                    // What a comparison is made against is not what moves
+                    // (削減効果は…物流費の増加分20億円を下回った): the object of
+                    // 上回る/下回る is the baseline; the subject before it moves.
+                    if matches!(tokens[m.first].features[6], "上回る" | "下回る")
+                        && let Some((_, last, _)) = item
+                        && last < m.first
+                        && !is_subject(cues, last)
+                        && (last..m.first).any(|k| cues[k].is(WordKind::OBJECT_PARTICLE))
+                    {
+                        item = prior.filter(|&(_, p, _)| is_subject(cues, p));
+                        prior = None;
+                    }
                     // An item inside a cause (費用増等の影響により…減) is not
                     // what moves: the clause's topic before it is.
                     // With no topic before it (不安を背景に下落), nothing named
@@ -2420,6 +2446,11 @@ impl Scorer {
         comp.clause_weights[clause] *= hedge;
         comp.contributions
             .retain(|c| !earlier_state(tokens, c.last));
+        for c in &mut comp.contributions {
+            if aimed_at(tokens, c.last) {
+                c.weight *= AIM;
+            }
+        }
         comp
     }
 
