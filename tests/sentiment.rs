@@ -265,6 +265,8 @@ const RULES: &[(&str, Label)] = cases![
     // a goal is an aim, not an event
     "同社は来月、赤字縮小に向けた計画を公表する。" => Neutral,
     "来期の黒字化を目指す。" => Neutral,
+    // a change of zero is none
+    "売上高は1,250百万円（前期比0.0％増）となった。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the

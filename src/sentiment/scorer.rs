@@ -1208,6 +1208,17 @@ fn earlier_state(tokens: &[RawToken], end: usize) -> bool {
     })
 }
 
+/// Whether `before` ends in a percentage of zero (`0.0％`, `0%`).
+fn zero_percent_before(before: &str) -> bool {
+    let Some(figure) = before.strip_suffix(['%', '％']) else {
+        return false;
+    };
+    let digits = &figure[figure
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .len()..];
+    digits.contains('0') && digits.chars().all(|c| c == '0' || c == '.')
+}
+
 /// Whether the token at `end` is the object particle を: a polar noun or
 /// an evaluation before it can be what the verb after it moves
 /// (債務超過を解消, 懸念を払拭), within an item's reach.
@@ -1588,6 +1599,10 @@ impl Scorer {
         key: &str,
         cue: Cue,
     ) -> bool {
+        // A change of zero is none (前期比0.0％増).
+        if matches!(cue, Cue::Move(_)) && zero_percent_before(&text[..tokens[first].norm.start]) {
+            return false;
+        }
         // (The word's features are read only for the cues that need them:
         // they are elsewhere in memory.)
         let t = &tokens[first];
