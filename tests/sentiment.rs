@@ -267,6 +267,11 @@ const RULES: &[(&str, Label)] = cases![
     "来期の黒字化を目指す。" => Neutral,
     // a change of zero is none
     "売上高は1,250百万円（前期比0.0％増）となった。" => Neutral,
+    // compounds the user dictionary keeps as one token carry their sense
+    "国内では景気回復が続いている。" => Positive,
+    "欧州の景気減速が響いた。" => Negative,
+    "工場のコスト削減が進んだ。" => Positive,
+    "株価は上場来の最安値をつけた。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the
