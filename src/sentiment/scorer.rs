@@ -588,6 +588,8 @@ struct TargetReading {
     /// Where the next target of the same sentence starts (token index), or
     /// the sentence's end: `売上高は…、営業利益は…` gives each its stretch.
     next_target: usize,
+    /// Whether the target is a topic (`Xは`, `Xについては`).
+    topic: bool,
 }
 
 /// Class probabilities from the features `visit` reports (each counted
@@ -2459,13 +2461,17 @@ impl Scorer {
             });
         }
         comp.clause_weights[clause] *= hedge;
-        comp.contributions
-            .retain(|c| !earlier_state(tokens, c.last));
-        for c in &mut comp.contributions {
+        // One pass over what was composed: earlier states go, goals weigh
+        // less.
+        comp.contributions.retain_mut(|c| {
+            if earlier_state(tokens, c.last) {
+                return false;
+            }
             if aimed_at(tokens, c.last) {
                 c.weight *= AIM;
             }
-        }
+            true
+        });
         comp
     }
 
@@ -2784,8 +2790,9 @@ impl Scorer {
         let clause = target_clause(text, tokens, matches, a, b, t_first, t_last);
         // A topic's predicate comes at the end of its scope, past concessive
         // clauses (営業費用は、修繕費の増加があったものの、…減少した).
-        let topic_end = is_topic(text, tokens, t_last)
-            .then(|| topic_scope_end(text, tokens, &comp.contributions, t_last, b));
+        let topic = is_topic(text, tokens, t_last);
+        let topic_end =
+            topic.then(|| topic_scope_end(text, tokens, &comp.contributions, t_last, b));
         let reach = topic_end.unwrap_or(clause.1);
         // A movement with no item of its own after the target, in its clause
         // or topic scope, is the target's (営業損失は…から大きく縮小した): its
@@ -2858,6 +2865,7 @@ impl Scorer {
             t_last,
             desirability,
             next_target: b,
+            topic,
         }
     }
 
@@ -2969,7 +2977,7 @@ impl Scorer {
         }
         // A topic (X は / X については) is judged by what the whole sentence
         // comes to: its last cue, and the sum of its cues.
-        let topic = is_topic(text, tokens, r.t_last);
+        let topic = r.topic;
         // A topic that opens the sentence names what the sentence is about.
         let t = match (topic, r.t_first <= a + 2) {
             (true, true) => "L",
