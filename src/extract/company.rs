@@ -787,6 +787,17 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
         let [pos, p1, ..] = *tokens[i].features;
         pos == "助詞" && p1 != "接続助詞" || pos == "助動詞"
     };
+    // A hiragana word that may open a phrase (すべて, ほか, あした) makes a
+    // name only before particles and a katakana or Latin piece
+    // (株式会社あしたのチーム; not 株式会社すべての部門, 株式会社ほか3社).
+    let adverbial = hiragana(first)
+        && tokens[first].features[0] == "名詞"
+        && matches!(tokens[first].features[1], "副詞可能" | "代名詞");
+    let foreign_piece = |l: usize| {
+        ctx.text[tokens[l].norm.range()]
+            .chars()
+            .all(|c| is_katakana(c) || c.is_ascii_alphanumeric())
+    };
     // A name may open with a kana IPADIC reads as a particle
     // (株式会社はなまる住建: は|なまる|住|建) when a hiragana word that does
     // not follow a particle in prose comes next (このほど, いずれ, この do);
@@ -811,16 +822,8 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
     // name piece.
     let inner_particles = !particle(first) && hiragana(first) && {
         let [pos, p1, ..] = *tokens[first].features;
-        pos == "動詞" || (pos == "名詞" && !matches!(p1, "副詞可能" | "代名詞" | "接尾"))
+        pos == "動詞" || (pos == "名詞" && p1 != "接尾")
     };
-    // Nor is a hiragana word that opens a phrase a name (株式会社すべての部門,
-    // 株式会社ほか3社).
-    if hiragana(first)
-        && tokens[first].features[0] == "名詞"
-        && matches!(tokens[first].features[1], "副詞可能" | "代名詞")
-    {
-        return None;
-    }
     let mut last = None;
     let mut last_particle = None;
     let mut hiragana_run = 0;
@@ -829,7 +832,8 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
         && i - first < 6
         && (i == first || tokens[i].norm.start == tokens[i - 1].norm.end)
     {
-        if continues_name(ctx, i) && (i > first || tokens[i].features[1] != "接尾") {
+        if continues_name(ctx, i) && (i > first || (tokens[i].features[1] != "接尾" && !adverbial))
+        {
             last = Some(i);
             hiragana_run = 0;
         } else if hiragana(i) && !particle(i) {
@@ -854,7 +858,11 @@ fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
     // (Not a suffix word alone: 株式会社ならではの強み.)
     let lone_suffix = i == first + 1 && tokens[first].features[1] == "接尾";
     if let Some(p) = last_particle {
-        return last.filter(|&l| l > p + usize::from(p == first));
+        return last
+            .filter(|&l| l > p + usize::from(p == first) && (!adverbial || foreign_piece(l)));
+    }
+    if adverbial {
+        return None;
     }
     if hiragana_run >= 3
         && !lone_suffix
