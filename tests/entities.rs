@@ -272,3 +272,44 @@ fn index_point_moves_and_moves_after_asides() {
         assert_eq!(moves_and_percents(text), expected, "{text}");
     }
 }
+
+#[test]
+fn a_legal_form_at_the_end_of_the_text_is_no_name() {
+    // 株式会社 as the last token once indexed past the token list.
+    let a = Analyzer::new().unwrap();
+    for text in ["株式会社", "新会社の商号は株式会社", "（株）", "合同会社"] {
+        let r = a.analyze(text);
+        assert!(
+            r.entities.iter().all(|e| kind_name(e) != "company"),
+            "{text}: {:?}",
+            r.entities
+        );
+    }
+}
+
+#[test]
+fn long_repetitive_inputs_keep_their_first_reading() {
+    // Inputs whose pieces once made extractors rescan the rest of the text
+    // at every piece; large enough that a quadratic pass would not finish
+    // in a test run, and each must still give exactly what it contains.
+    let a = Analyzer::new().unwrap();
+    let models = "Qwen3-".repeat(20_000);
+    let r = a.analyze(&models);
+    let found: Vec<(String, usize)> = r
+        .entities
+        .iter()
+        .map(|e| (kind_name(e), e.span.len()))
+        .collect();
+    assert_eq!(found, [("model".to_string(), models.len() - 1)]);
+
+    let tickers = ",NYSE: BABA".repeat(10_000);
+    let r = a.analyze(&tickers);
+    assert_eq!(r.entities.len(), 10_000);
+    assert!(r.entities.iter().all(|e| kind_name(e) == "ticker"));
+
+    // Unclosed brackets after amounts: no figure, no cue, no tickers.
+    let brackets = "割百万円（三".repeat(10_000) + &"（※(".repeat(10_000);
+    let r = a.analyze(&brackets);
+    assert!(r.entities.iter().all(|e| kind_name(e) != "ticker"));
+    assert_eq!(r.sentiment.document.score, 0.0);
+}

@@ -645,12 +645,17 @@ pub(crate) fn from_codes(
                 Some(c) if OPENS.contains(&c) => t.span.start - c.len_utf8(),
                 // （JR九州、9142）: the bracket before the short name.
                 Some('、' | ',') => {
-                    let Some(open) = before.rfind(OPENS).filter(|&o| {
-                        t.span.start - o < 48 && !before[o..].contains([')', '）', '。'])
-                    }) else {
+                    // (Looked for within reach only: a search back to the
+                    // text's start at every ticker was quadratic.)
+                    let near = super::window_before(ctx.text, t.span.start, 47);
+                    let near_at = t.span.start - near.len();
+                    let Some(open) = near
+                        .rfind(OPENS)
+                        .filter(|&o| !near[o..].contains([')', '）', '。']))
+                    else {
                         continue;
                     };
-                    open
+                    near_at + open
                 }
                 _ => continue,
             }
@@ -777,6 +782,10 @@ fn continues_name(ctx: &Context<'_>, i: usize) -> bool {
 /// ends it.
 fn name_after_prefix(ctx: &Context<'_>, first: usize) -> Option<usize> {
     let tokens = ctx.tokens;
+    // The prefix may end the text (`…の社名は株式会社`).
+    if first >= tokens.len() {
+        return None;
+    }
     let hiragana = |i: usize| {
         let surface = &ctx.text[tokens[i].norm.range()];
         surface.chars().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ー'))

@@ -415,6 +415,16 @@ pub(crate) fn window_before(text: &str, pos: usize, max: usize) -> &str {
     &text[from..pos]
 }
 
+/// The text within `max` bytes after `pos` (a character boundary), ending
+/// on a character boundary.
+pub(crate) fn window_after(text: &str, pos: usize, max: usize) -> &str {
+    let mut to = (pos + max).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    &text[pos..to]
+}
+
 /// Sorts entities that do not overlap (so no two share a start) by start:
 /// unstable (no scratch buffer) and only when out of order, as they are
 /// large to move.

@@ -128,6 +128,13 @@ const MODEL_PRODUCT_WORDS: &[&str] = &[
 pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Found>) {
     let text = ctx.text;
     for &(start, prefix_end, pattern) in &ctx.names.models {
+        // Matches come in text order and the first model wins, so a prefix
+        // inside the last model is skipped before its elements are read
+        // (reading them again at every `Qwen` of `Qwen3-Qwen3-…` was
+        // quadratic).
+        if out.last().is_some_and(|f: &Found| f.span.end > start) {
+            continue;
+        }
         let family = &g.families[g.model_prefixes[pattern]];
         let prefix = &text[start..prefix_end];
         let prefix_ascii = prefix.is_ascii();
@@ -149,11 +156,13 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
             continue;
         }
         // A katakana name before ・ is a person's (クロード・モネ); after a
-        // figure, a unit; before 座 or 流星群, the constellation (ジェミニ座).
+        // figure, a unit; before 座 or 流星群, the constellation (ジェミニ座);
+        // before 計画 or 号, a space programme or craft (ジェミニ計画).
         if !prefix_ascii
-            && (next == Some('・')
-                || next == Some('座')
-                || text[prefix_end..].starts_with("流星群")
+            && (matches!(next, Some('・' | '座' | '号'))
+                || ["流星群", "計画"]
+                    .iter()
+                    .any(|w| text[prefix_end..].starts_with(w))
                 || super::company::place_or_unit(text, start, prefix_end))
         {
             continue;
@@ -229,13 +238,6 @@ pub(crate) fn extract(ctx: &Context<'_>, g: &'static Gazetteer, out: &mut Vec<Fo
             continue;
         }
         let span = Span::new(start, end);
-        // Matches come in text order: only the last model can overlap.
-        if out
-            .last()
-            .is_some_and(|f| f.span.overlaps(span) && matches!(f.value, EntityValue::Model(_)))
-        {
-            continue;
-        }
         out.push(Found::found(
             span,
             EntityValue::Model(ModelValue {

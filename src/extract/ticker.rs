@@ -227,9 +227,7 @@ fn year_like(code: &str) -> bool {
 /// then a code and the closing paren: the code's span and start.
 fn aliased_code(text: &str, open_at: usize) -> Option<(Span, usize)> {
     let inner_at = open_at + text[open_at..].chars().next()?.len_utf8();
-    let inner = text
-        .get(inner_at..(inner_at + 48).min(text.len()))
-        .or_else(|| text.get(inner_at..))?;
+    let inner = super::window_after(text, inner_at, 48);
     let (sep_at, sep) = inner
         .char_indices()
         .find(|&(_, c)| matches!(c, '、' | ','))?;

@@ -13,7 +13,7 @@ use super::calibration::{CLASSES, Calibration, NO_FEATURE, WordFamily, softmax};
 use super::lexicon::{Cue, CueCode, Lexicon, char_bit};
 use super::{CompanySentiment, Evidence, Label, Scored, Sentiment, SentimentReport};
 use crate::error::Result;
-use crate::extract::{EntityValue, Found};
+use crate::extract::{EntityValue, Found, window_after};
 use crate::hash::{FxHashMap, HashMap64, fx_hash};
 use crate::span::Span;
 use crate::tokenize::RawToken;
@@ -881,7 +881,9 @@ fn compared_figure(text: &str, tokens: &[RawToken], start: usize, i: usize) -> O
         return None;
     }
     let inner_start = open.end;
-    let close = inner_start + text[inner_start..].find(['）', ')'])?;
+    // The closing bracket within reach (a search to the text's end at every
+    // unclosed `円（` was quadratic).
+    let close = inner_start + window_after(text, inner_start, 124).find(['）', ')'])?;
     let inner = &text[inner_start..close];
     if inner.len() > 120
         || !inner.starts_with(['前', '同'])
@@ -919,8 +921,13 @@ fn compared_figure(text: &str, tokens: &[RawToken], start: usize, i: usize) -> O
                     && digit(before[k + 1..].chars().next())))
     });
     let clause = cut.map_or(before, |(k, c)| &before[k + c.len_utf8()..]);
-    let after = &text[close..];
-    let now_loss = loss(clause) || after.starts_with("の損失") || after.contains("の営業損失");
+    // Or the words right after the brackets do (…円（前期は…円）の営業損失).
+    let close_len = text[close..].chars().next().map_or(1, char::len_utf8);
+    let after = window_after(text, close + close_len, 48);
+    let now_loss = loss(clause)
+        || after
+            .strip_prefix('の')
+            .is_some_and(|a| loss(a.split(['、', '。', ',']).next().unwrap_or(a)));
     let then_loss = loss(inner);
     let signed = |v: Decimal, l: bool| if l { v.negated() } else { v };
     let order = signed(now, now_loss).cmp_value(signed(then, then_loss))?;
