@@ -2075,8 +2075,26 @@ impl Scorer {
         let mut polar_item: Option<(usize, usize)> = None;
         // (item's last token, contribution) of the last item×movement.
         let mut moved: Option<(usize, usize)> = None;
+        // The item named when each open bracket opened: an item named in an
+        // aside (…経常損失（前期は経常利益22億円）を計上) is not what the
+        // predicate after the aside takes.
+        let mut asides: SmallVec<[Option<(f32, usize, bool)>; 2]> = SmallVec::new();
+        let mut scanned = matches.first().map_or(0, |m| m.first);
 
         for (n, m) in matches.iter().enumerate() {
+            for c in cues.get(scanned..m.first).unwrap_or(&[]) {
+                if c.is(WordKind::BRACKET_OPEN) {
+                    asides.push(item);
+                } else if c.is(WordKind::BRACKET_CLOSE)
+                    && let Some(Some(outer)) = asides.pop()
+                    && item.is_none_or(|it| it.1 != outer.1)
+                {
+                    // (Not counted as a bare item when the aside's item came.)
+                    bare_items.retain(|b| b.1 != outer.1);
+                    item = Some(outer);
+                }
+            }
+            scanned = scanned.max(m.last);
             if let Some((t_first, t_last, d)) = target_pending
                 && m.first >= t_last
             {
@@ -2264,10 +2282,22 @@ impl Scorer {
                     // carried out is the split).
                     // An item already moved is not what occurs
                     // (売上の回復には至らない), and nothing else is.
+                    let mut aside = 0u32;
                     if let Some((d, last, false)) = item
                         && d != 0.0
                         && (last..m.first)
-                            .filter(|&k| !cues[k].is(WordKind::FIGURE_PART))
+                            .filter(|&k| {
+                                // (Nor a note in brackets: 為替差損（前期は
+                                // 為替差益3億円）を計上.)
+                                let c = &cues[k];
+                                if c.is(WordKind::BRACKET_OPEN) {
+                                    aside += 1;
+                                } else if c.is(WordKind::BRACKET_CLOSE) && aside > 0 {
+                                    aside -= 1;
+                                    return false;
+                                }
+                                aside == 0 && !c.is(WordKind::FIGURE_PART)
+                            })
                             .try_fold(0, |n, k| {
                                 // (And a comma, or a time as a topic:
                                 // 貸倒損失は、今期は一件も発生しなかった; not
