@@ -2330,6 +2330,35 @@ impl Scorer {
                     };
                     item = Some((d * sign, m.last, false));
                 }
+                // A polar noun that an evaluation judges (輸出規制が緩和,
+                // 業績不振が深刻化): the evaluation says how it went, as one
+                // cue — unless another subject comes between.
+                Cue::Evaluate(v)
+                    if let (Some((_, last, _)), Some((k, at))) = (item, polar_item)
+                        && at == last
+                        && comp.contributions[k].clause == clause
+                        && within_reach(cues, last, m.first)
+                        // (Not one of two: 上方修正も下方修正もせず.)
+                        && tokens.get(last).is_some_and(|t| t.features[6] != "も")
+                        // (Nor past a predicate or a comma of its own:
+                        // 押し目買いが入り、下げ止まった.)
+                        && !(last + 1..m.first).any(|j| {
+                            let [pos, p1, ..] = *tokens[j].features;
+                            (cues[j].is(WordKind::SUBJECT_PARTICLE)
+                                && !cues[j - 1].is(WordKind::VOICE))
+                                || (pos == "動詞" && p1 == "自立")
+                                || p1 == "読点"
+                        }) =>
+                {
+                    let c = &mut comp.contributions[k];
+                    c.weight = v * take_degree(&mut degree, m.first);
+                    c.last = m.last;
+                    c.rule = "polar item×evaluation";
+                    polar_item = None;
+                    if let Some(it) = item.as_mut() {
+                        it.2 = true;
+                    }
+                }
                 Cue::Evaluate(v) => {
                     if let Some(it) = item.as_mut() {
                         it.2 = true;
