@@ -380,10 +380,19 @@ fn push_text_without_urls(
     let text = &source[start..start + len];
     let mut from = 0;
     while from < text.len() {
-        let next_url = ["https://", "http://"]
-            .iter()
-            .filter_map(|p| text[from..].find(p).map(|i| from + i))
-            .min();
+        // (One search for both schemes: a search per scheme from here
+        // rescanned the rest of the text at every URL of the other one.)
+        let mut at = from;
+        let next_url = loop {
+            let Some(i) = text[at..].find("http") else {
+                break None;
+            };
+            let p = at + i;
+            if text[p..].starts_with("https://") || text[p..].starts_with("http://") {
+                break Some(p);
+            }
+            at = p + "http".len();
+        };
         let until = next_url.unwrap_or(text.len());
         if until > from {
             map.pieces.push(Piece {

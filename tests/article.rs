@@ -92,3 +92,18 @@ fn seed_article_meta() {
     assert_eq!(a.meta().tags, ["自動車", "決算", "業績修正"]);
     assert!(!a.text().contains('|'), "table pipes are markup");
 }
+
+#[test]
+fn bare_urls_of_both_schemes_are_left_out() {
+    // Many URLs of one scheme and none of the other: each is left out, and
+    // the words between them stay (a search per scheme once rescanned the
+    // rest of the body at every URL).
+    let src = "株価 http://x.jp/a と https://y.jp/b ".repeat(5_000);
+    let a = Article::parse(&src).unwrap();
+    assert!(!a.text().contains("http"));
+    assert_eq!(a.text().matches("株価").count(), 5_000);
+    let only_http = "株価 http://x.jp/a ".repeat(20_000);
+    let a = Article::parse(&only_http).unwrap();
+    assert!(!a.text().contains("x.jp"));
+    assert_eq!(a.text().matches("株価").count(), 20_000);
+}

@@ -307,6 +307,12 @@ fn long_repetitive_inputs_keep_their_first_reading() {
     assert_eq!(r.entities.len(), 10_000);
     assert!(r.entities.iter().all(|e| kind_name(e) == "ticker"));
 
+    // A bracket after every percentage: each is one percentage.
+    let percents = "8%(".repeat(20_000);
+    let r = a.analyze(&percents);
+    assert_eq!(r.entities.len(), 20_000);
+    assert!(r.entities.iter().all(|e| kind_name(e) == "percent"));
+
     // Unclosed brackets after amounts: no figure, no cue, no tickers.
     let brackets = "割百万円（三".repeat(10_000) + &"（※(".repeat(10_000);
     let r = a.analyze(&brackets);

@@ -188,7 +188,7 @@ fn shared_predicate(text: &str, end: usize) -> Option<usize> {
     }
     // 21.47ポイント（0.6％）高: the predicate after a short aside.
     if let Some(open) = ['(', '（'].into_iter().find(|&c| rest.starts_with(c)) {
-        let inner = &rest[open.len_utf8()..];
+        let inner = super::window_after(text, end + open.len_utf8(), 34);
         let close = inner
             .find([')', '）'])
             .filter(|&i| i <= 30 && !inner[..i].contains(['(', '（', '。', '、']))?;
