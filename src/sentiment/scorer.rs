@@ -41,6 +41,9 @@ const BARE_MOVEMENT: f32 = 0.5;
 const CONCEDED_CLAUSE: f32 = 0.3;
 /// Weight of an undesirable item mentioned with no movement (`減損損失を計上`).
 const BARE_UNDESIRABLE: f32 = -0.15;
+/// Weight of an undesirable item that a clause ends up in
+/// (`3期連続の赤字となった`, `債務超過に陥った`).
+const UNDESIRABLE_STATE: f32 = -0.7;
 
 /// The lexicon's and the calibration layer's answers for one token on its
 /// own: the cues of its surface and (when it differs) its base form,
@@ -2517,12 +2520,23 @@ impl Scorer {
             if first >= last || tokens.get(last).is_some_and(|t| t.features[6] == "から") {
                 continue;
             }
+            // The state a clause ends up in (赤字となった, 債務超過に陥った),
+            // not denied (赤字にはならなかった).
+            let base = |k: usize| tokens.get(k).map_or("", |t| t.features[6]);
+            let state = matches!(base(last), "と" | "に")
+                && matches!(base(last + 1), "なる" | "陥る")
+                && !(last + 2..(last + 6).min(tokens.len())).any(|k| is_negation(&tokens[k]));
+            let (weight, rule, last) = if state {
+                (UNDESIRABLE_STATE, "undesirable state", last + 2)
+            } else {
+                (BARE_UNDESIRABLE, "undesirable item", last)
+            };
             comp.contributions.push(Contribution {
                 first,
                 last,
-                weight: BARE_UNDESIRABLE,
+                weight,
                 negated: false,
-                rule: "undesirable item",
+                rule,
                 clause,
             });
         }
