@@ -674,26 +674,18 @@ fn main() -> ExitCode {
                 .collect::<Vec<_>>(),
         );
         if !also.is_empty() {
-            let groups = std::iter::once(("DATA".to_string(), String::new())).chain(
-                also.iter()
-                    .enumerate()
-                    .map(|(j, p)| (p.clone(), format!("also{j}."))),
-            );
-            for (name, prefix) in groups {
-                let of_file = |d: &Doc| {
-                    if prefix.is_empty() {
-                        !d.month.starts_with("also")
-                    } else {
-                        d.month.starts_with(&prefix)
-                    }
-                };
-                report(
-                    &format!("  of which {name}"),
-                    &all.iter()
-                        .filter(|x| of_file(x.3))
-                        .map(|&(g, p, _, _, _)| (g, p))
-                        .collect::<Vec<_>>(),
-                );
+            let of = |name: &str, keep: &dyn Fn(&Doc) -> bool| {
+                let pairs: Vec<(usize, usize)> = all
+                    .iter()
+                    .filter(|x| keep(x.3))
+                    .map(|&(g, p, _, _, _)| (g, p))
+                    .collect();
+                report(&format!("  of which {name}"), &pairs);
+            };
+            of("DATA", &|d| !d.month.starts_with("also"));
+            for (j, path) in also.iter().enumerate() {
+                let prefix = format!("also{j}.");
+                of(path, &|d| d.month.starts_with(&prefix));
             }
         }
         if std::env::var("ORACLE").is_ok() {

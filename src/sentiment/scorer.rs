@@ -2085,6 +2085,11 @@ impl Scorer {
         let mut scanned = matches.first().map_or(0, |m| m.first);
 
         for (n, m) in matches.iter().enumerate() {
+            // (With no item and no aside open there is nothing to keep: a
+            // bracket opened now could only ever restore nothing.)
+            if item.is_none() && asides.is_empty() {
+                scanned = scanned.max(m.first);
+            }
             for c in cues.get(scanned..m.first).unwrap_or(&[]) {
                 if c.is(WordKind::BRACKET_OPEN) {
                     asides.push(item);
