@@ -272,6 +272,28 @@ const RULES: &[(&str, Label)] = cases![
     "欧州の景気減速が響いた。" => Negative,
     "工場のコスト削減が進んだ。" => Positive,
     "株価は上場来の最安値をつけた。" => Negative,
+    // a level or a rise that went no further is a shortfall; a loss or a
+    // fall held down is not; not limited to says nothing of its own
+    "経常利益は前年並みにとどまった。" => Negative,
+    "新規契約は目標の7割にとどまった。" => Negative,
+    "今期の売上収益は前期比1.2%増にとどまった。" => Negative,
+    "最終損失は3億円にとどまった。" => Positive,
+    "不良品の件数は前年の3分の1にとどまった。" => Positive,
+    "為替の影響は軽微にとどまる見通しだ。" => Neutral,
+    "海外売上は増収にとどまらず、増益も確保した。" => Positive,
+    // a counter is a figure too (4割減, 3件増)
+    "当期純利益は前期比3割減となった。" => Negative,
+    // movements only a share price makes, with no item named
+    "前場は買いが先行したが、後場に入って続落した。" => Negative,
+    "東証の銀行株が5日ぶりに反落した。" => Negative,
+    // no change is no negation (15円安と、ほぼ変わらず)
+    "終値は前日比3円高と、ほぼ変わらずだった。" => Neutral,
+    // another subject between an item and a far predicate takes it
+    "物価の過熱感が意識され、輸出関連株は一斉に急落した。" => Negative,
+    // a cost written with the suffix 費 (建設費, 物流費)
+    "新工場の建設費が想定の2倍に膨らんだ。" => Negative,
+    // neither up nor down
+    "受注高は前年と同水準で、増えも減りもしなかった。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the
@@ -323,6 +345,18 @@ fn an_absent_item_is_evidence_with_its_span() {
     assert_eq!(absent.text, "ない");
     assert_eq!(&text[absent.span.range()], "ない");
     assert!(absent.weight < 0.0);
+}
+
+#[test]
+fn a_limited_rise_is_evidence_on_its_limit() {
+    let a = Analyzer::builder().rules_only_sentiment().build().unwrap();
+    let text = "営業利益は前年同期比2%増にとどまった。";
+    let ev = &a.analyze(text).sentiment.document.evidence;
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].rule, "limited movement");
+    assert_eq!(ev[0].text, "増にとどまっ");
+    assert_eq!(&text[ev[0].span.range()], "増にとどまっ");
+    assert!(ev[0].weight < 0.0);
 }
 
 #[test]

@@ -28,6 +28,9 @@ pub enum Cue {
     Occur,
     /// Stops the movement before it (下落に歯止め).
     Stop,
+    /// Says an item or its movement fell short of more (`2%増にとどまった`,
+    /// `前年並みにとどまった`; `下落は小幅にとどまった` only damps the fall).
+    Limit,
     /// The size of a rise (`1.0`: 上昇幅, 伸び率) or a fall (`-1.0`:
     /// 減少幅, 下げ幅) of the item before it: it stands as an item, as
     /// desirable as that item times the sign (輸出の減少幅が縮小 is good).
@@ -82,7 +85,7 @@ fn cue_key(cue: Cue) -> (std::mem::Discriminant<Cue>, u32) {
         | Cue::Contrast(w)
         | Cue::Hedge(w)
         | Cue::Degree(w) => w.to_bits(),
-        Cue::Stop | Cue::Occur | Cue::Negation | Cue::Question | Cue::Flat => 0,
+        Cue::Stop | Cue::Limit | Cue::Occur | Cue::Negation | Cue::Question | Cue::Flat => 0,
     };
     (std::mem::discriminant(&cue), weight)
 }
@@ -94,6 +97,8 @@ const FLAT_WORDS: &[&str] = &[
     "拮抗",
     "横這い",
     "変わらない",
+    "変わらず",
+    "同水準",
     "変化がない",
     "変化はない",
     "変わりない",
@@ -155,6 +160,7 @@ impl Lexicon {
                 "better" => Cue::Evaluate(1.0),
                 "worse" => Cue::Evaluate(-1.0),
                 "stop" => Cue::Stop,
+                "limit" => Cue::Limit,
                 "rise-size" => Cue::Size(1.0),
                 "fall-size" => Cue::Size(-1.0),
                 other => {

@@ -44,6 +44,15 @@ const BARE_UNDESIRABLE: f32 = -0.15;
 /// Weight of an undesirable item that a clause ends up in
 /// (`3期連続の赤字となった`, `債務超過に陥った`).
 const UNDESIRABLE_STATE: f32 = -0.7;
+/// What a rise that went no further (`2%増にとどまった`) weighs, reversed:
+/// reported as a shortfall, it reads as one.
+const LIMITED_RISE: f32 = 0.8;
+/// What a fall held to little (`下落は小幅にとどまった`), or a good word
+/// (`影響は軽微にとどまる`), still weighs.
+const LIMITED_FALL: f32 = 0.5;
+/// Weight of an item held at a level (`受注は計画の半分にとどまった`), times
+/// its desirability, reversed.
+const LIMITED_ITEM: f32 = 0.8;
 
 /// The lexicon's and the calibration layer's answers for one token on its
 /// own: the cues of its surface and (when it differs) its base form,
@@ -344,6 +353,10 @@ const QUANTITY_HEADS: &[&str] = &[
 ];
 
 const PRICE_MOVES: &[&str] = &["値上がり", "高騰", "高止まり", "急騰し", "上昇し続け"];
+/// Movements only a share price or an index makes (`3日ぶりに反落`): with no
+/// item named, they say what they say in full. (Not 反発, which is also a
+/// backlash.)
+const SHARE_MOVES: &[&str] = &["反落", "続落", "続伸", "続騰", "反騰", "急反落", "急反発"];
 
 /// One signed contribution to a score.
 #[derive(Debug, Clone, Copy)]
@@ -1368,6 +1381,8 @@ fn grammar_kind(t: &RawToken) -> WordKind {
 
 fn is_numeric(text: &str, t: &RawToken) -> bool {
     t.features[1] == "数"
+        // A counter (4割減, 3件増, 5人減).
+        || t.features[2] == "助数詞"
         || matches!(
             &text[t.norm.range()],
             "%" | "ポイント" | "pt" | "円" | "ドル"
@@ -2202,14 +2217,27 @@ impl Scorer {
                             (d, "item×movement")
                         }
                         // The subject of the clause (営業損失は…と、…から縮小)
-                        // is what its predicate moves, however far.
+                        // is what its predicate moves, however far — unless
+                        // another subject comes between (過熱感が意識され、
+                        // 半導体株は急落: the shares fell; a time as a topic,
+                        // 今期は, is no subject).
                         Some((d, last, _))
                             if polar_item.is_none_or(|(_, at)| at != last)
-                                && is_subject(cues, last) =>
+                                && is_subject(cues, last)
+                                && !(last + 2..m.first).any(|k| {
+                                    // (も may list movements: 積み増しも削減も.)
+                                    cues[k].is(WordKind::SUBJECT_PARTICLE)
+                                        && tokens[k].features[6] != "も"
+                                        && tokens[k - 1].features[0] == "名詞"
+                                        && tokens[k - 1].features[1] != "副詞可能"
+                                }) =>
                         {
                             (d, "item×movement")
                         }
                         _ if m.price => (-1.0, "price movement"),
+                        _ if SHARE_MOVES.contains(&tokens[m.first].features[6]) => {
+                            (1.0, "share price movement")
+                        }
                         // 3%高, 318円安: a share price's move, in full.
                         _ if m.last <= m.first + 2 && cues[m.last - 1].is(WordKind::PRICE_MOVE) => {
                             (1.0, "price move after a figure")
@@ -2409,6 +2437,74 @@ impl Scorer {
                         it.2 = true;
                     }
                 }
+                // Not limited to (増収にとどまらず): what came before stands.
+                Cue::Limit
+                    if tokens
+                        .get(m.last)
+                        .is_some_and(|t| is_negation(t) || t.features[6] == "ぬ") => {}
+                Cue::Limit => {
+                    match comp.contributions.last_mut() {
+                        // A rise that went no further (2%増にとどまった) is
+                        // a shortfall; a fall held to little (下落は小幅に
+                        // とどまった) is still a fall, a smaller one, and a
+                        // good word held to (影響は軽微にとどまる) still good.
+                        Some(c) if c.clause == clause && m.first <= c.last + SHIFT_REACH => {
+                            let rise = c.weight > 0.0
+                                && matches!(
+                                    c.rule,
+                                    "item×movement" | "movement" | "price move after a figure"
+                                );
+                            // (A fall is held to little only when it is what
+                            // the clause is about: 予想を下回る伸びにとどまった
+                            // is a shortfall told twice.)
+                            if c.weight > 0.0 || is_subject(cues, c.last) {
+                                c.weight *= if rise { -LIMITED_RISE } else { LIMITED_FALL };
+                                c.last = m.last;
+                                c.rule = "limited movement";
+                            }
+                        }
+                        // An item held at a level (売上高は前年並みに
+                        // とどまった, 損失は10億円にとどまった): less of it
+                        // than one would want, or than one feared.
+                        _ => match item {
+                            // (Its subject, or what the subject counts:
+                            // 予約キャンセルの件数が前年の半分以下に.)
+                            Some((d, last, false))
+                                if d != 0.0
+                                    && (is_subject(cues, last)
+                                        || tokens.get(last).is_some_and(|t| t.features[6] == "の")
+                                            && is_subject(cues, last + 2))
+                                    // (In the same stretch, however the level
+                                    // is told.)
+                                    && m.first <= last + 2 * ITEM_REACH
+                                    && !tokens[last..m.first].iter().any(|t| t.features[1] == "読点") =>
+                            {
+                                push(&mut comp, -LIMITED_ITEM * d, "limited item", &mut degree);
+                            }
+                            // A level with no item named (計画の8割程度に
+                            // とどまった) reads as falling short of it; a
+                            // word alone (軽微にとどまる) says nothing.
+                            _ if (m.first.saturating_sub(4)..m.first).any(|k| {
+                                cues[k].is(WordKind::FIGURE_PART)
+                                    || matches!(tokens[k].features[6], "並み" | "水準" | "半分")
+                            }) =>
+                            {
+                                push(&mut comp, -LIMITED_ITEM, "shortfall", &mut degree)
+                            }
+                            _ => {}
+                        },
+                    }
+                    // The framing outweighs a level's flatness (前年並み),
+                    // and a goal fallen short of is no hedge (目標の7割に
+                    // とどまった).
+                    comp.flat = false;
+                    if tokens.get(m.last).is_some_and(|t| t.features[6] == "た") {
+                        hedge = 1.0;
+                    }
+                    if let Some(it) = item.as_mut() {
+                        it.2 = true;
+                    }
+                }
                 Cue::Polar(w) => {
                     push(&mut comp, w, "polar word", &mut degree);
                     // A polar noun can be what a movement after it moves;
@@ -2425,8 +2521,15 @@ impl Scorer {
                         polar_item = Some((comp.contributions.len() - 1, m.last));
                     }
                 }
-                // 〜かねない (may well happen) negates nothing.
-                Cue::Negation if m.first > 0 && tokens[m.first - 1].features[6] == "かねる" => {}
+                // 〜かねない (may well happen) negates nothing, and nor do
+                // 変わらず (no change: 15円安と、ほぼ変わらず) and
+                // とどまらず (not limited to: 増収にとどまらず).
+                Cue::Negation
+                    if m.first > 0
+                        && matches!(
+                            tokens[m.first - 1].features[6],
+                            "かねる" | "変わる" | "とどまる" | "留まる"
+                        ) => {}
                 Cue::Negation => {
                     if let Some(c) = comp.contributions.last_mut()
                         && c.clause == clause
