@@ -2449,7 +2449,11 @@ impl Scorer {
                         // とどまった) is still a fall, a smaller one, and a
                         // good word held to (影響は軽微にとどまる) still good.
                         Some(c) if c.clause == clause && m.first <= c.last + SHIFT_REACH => {
+                            // (For a target, as securities reports are
+                            // read, a rise held to 2% is still a rise: 取扱件数は
+                            // 前期比2.2%増にとどまりました.)
                             let rise = c.weight > 0.0
+                                && target.is_none()
                                 && matches!(
                                     c.rule,
                                     "item×movement" | "movement" | "price move after a figure"
