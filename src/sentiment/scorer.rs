@@ -2481,7 +2481,11 @@ impl Scorer {
                                     // (In the same stretch, however the level
                                     // is told.)
                                     && m.first <= last + 2 * ITEM_REACH
-                                    && !tokens[last..m.first].iter().any(|t| t.features[1] == "読点") =>
+                                    && !tokens
+                                        .get(last..m.first)
+                                        .unwrap_or(&[])
+                                        .iter()
+                                        .any(|t| t.features[1] == "読点") =>
                             {
                                 push(&mut comp, -LIMITED_ITEM * d, "limited item", &mut degree);
                             }
