@@ -294,6 +294,18 @@ const RULES: &[(&str, Label)] = cases![
     "新工場の建設費が想定の2倍に膨らんだ。" => Negative,
     // neither up nor down
     "受注高は前年と同水準で、増えも減りもしなかった。" => Neutral,
+    // only so much (しか…ない) is a level held, as とどまる holds it
+    "週末の来店客数は例年の6割ほどしか戻っていない。" => Negative,
+    // a good word told with a figure and held to it is a shortfall
+    "年間目標に対して8割の達成にとどまった。" => Negative,
+    // what starts to move, unnamed, says nothing
+    "各社は価格改定の検討に動き出した。" => Neutral,
+    // an object is what its verb moves, not a subject named far before
+    "燃料費が高騰し、運航便数を減らしている。" => Negative,
+    // a level crossed
+    "通期の受注高は初めて1兆円の大台に乗った。" => Positive,
+    // a happening made a noun is still one (損失が生じることなく)
+    "新たな評価損が生じることなく、案件は完了した。" => Positive,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -1288,6 +1288,46 @@ const OFFSET_VERBS: &[&str] = &[
 /// `踊り場から脱することはできていない`) — particles, auxiliaries, こと, the
 /// verbs 至る / 達する / 及ぶ / できる / いる / おる, and at most one noun the cue
 /// qualifies.
+/// What an item held at a level says (`売上高は前年並みにとどまった`,
+/// `損失は10億円にとどまった`, `予約が半分しか入っていない`), the level's
+/// word (とどまる, しか) at `at`: less of the item than one would want, or
+/// than one feared. With no item named, a level told (`計画の8割程度に
+/// とどまった`) reads as a shortfall; a word alone (`軽微にとどまる`) says
+/// nothing.
+fn held_level(
+    tokens: &[RawToken],
+    cues: &[WordCues],
+    item: Option<(f32, usize, bool)>,
+    at: usize,
+) -> Option<(f32, &'static str)> {
+    match item {
+        // (Its subject, or what the subject counts: 予約キャンセルの件数が
+        // 前年の半分以下に; in the same stretch, however the level is told.)
+        Some((d, last, false))
+            if d != 0.0
+                && (is_subject(cues, last)
+                    || tokens.get(last).is_some_and(|t| t.features[6] == "の")
+                        && is_subject(cues, last + 2))
+                && at <= last + 2 * ITEM_REACH
+                && !tokens
+                    .get(last..at)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|t| t.features[1] == "読点") =>
+        {
+            Some((-LIMITED_ITEM * d, "limited item"))
+        }
+        _ if (at.saturating_sub(4)..at).any(|k| {
+            cues[k].is(WordKind::FIGURE_PART)
+                || matches!(tokens[k].features[6], "並み" | "水準" | "半分")
+        }) =>
+        {
+            Some((-LIMITED_ITEM, "shortfall"))
+        }
+        _ => None,
+    }
+}
+
 fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
     if neg <= last + SHIFT_REACH {
         // Not past what the cue caused (長雨で野菜が育たず: what is negated is
@@ -1669,7 +1709,10 @@ impl Scorer {
             Cue::Hedge(_) if key == "そう" => p1() == "特殊",
             // A compound noun (感染症の発生前, 効力発生日, 実施時期) names a
             // time or a measure, not the happening.
-            Cue::Occur => tokens.get(last).is_none_or(|n| n.features[0] != "名詞"),
+            // (A verb made a noun is the happening: 損失が生じることなく.)
+            Cue::Occur => tokens
+                .get(last)
+                .is_none_or(|n| n.features[0] != "名詞" || n.features[6] == "こと"),
             // 在庫がなくなる is a fall; 売れなくなる, after a verb, is its
             // negation (no longer sells), read from its ない.
             Cue::Move(_) if matches!(key, "なくなる" | "無くなる") => {
@@ -2225,11 +2268,22 @@ impl Scorer {
                             if polar_item.is_none_or(|(_, at)| at != last)
                                 && is_subject(cues, last)
                                 && !(last + 2..m.first).any(|k| {
-                                    // (も may list movements: 積み増しも削減も.)
-                                    cues[k].is(WordKind::SUBJECT_PARTICLE)
+                                    // (も may list movements: 積み増しも削減も;
+                                    // an object is what its verb moves:
+                                    // 人件費がかさんで、シフトを減らしている.)
+                                    // (The object of 上回る/下回る is a baseline:
+                                    // 純利益は…市場予想を下回る伸び.)
+                                    (cues[k].is(WordKind::SUBJECT_PARTICLE)
                                         && tokens[k].features[6] != "も"
+                                        || cues[k].is(WordKind::OBJECT_PARTICLE)
+                                            && !matches!(
+                                                tokens[m.first].features[6],
+                                                "上回る" | "下回る"
+                                            ))
                                         && tokens[k - 1].features[0] == "名詞"
-                                        && tokens[k - 1].features[1] != "副詞可能"
+                                        // (Nor a figure: 1,000件を下回った.)
+                                        && !matches!(tokens[k - 1].features[1], "副詞可能" | "数")
+                                        && tokens[k - 1].features[2] != "助数詞"
                                 }) =>
                         {
                             (d, "item×movement")
@@ -2237,6 +2291,17 @@ impl Scorer {
                         _ if m.price => (-1.0, "price movement"),
                         _ if SHARE_MOVES.contains(&tokens[m.first].features[6]) => {
                             (1.0, "share price movement")
+                        }
+                        // What starts to move or comes, unnamed (調達の見直しに
+                        // 動き始めた), says nothing.
+                        // (動く alone is no cue: a match from it is 動き出す or
+                        // 動き始める. 来る stays: 常連さんが来なくなった.)
+                        _ if matches!(
+                            tokens[m.first].features[6],
+                            "動く" | "動き出す" | "動き始める"
+                        ) =>
+                        {
+                            (0.0, "movement")
                         }
                         // 3%高, 318円安: a share price's move, in full.
                         _ if m.last <= m.first + 2 && cues[m.last - 1].is(WordKind::PRICE_MOVE) => {
@@ -2247,7 +2312,7 @@ impl Scorer {
                     match (item, polar_item) {
                         // A quantity whose movement says nothing (出資比率を
                         // 引き上げる): no cue, and no item left to move.
-                        _ if d == 0.0 && rule == "item×movement" => {}
+                        _ if d == 0.0 => {}
                         // A polar noun moving (懸念が強まる, 懸念は後退): the
                         // movement composes with it into one cue — unless
                         // another subject comes between (供給過剰が続き、
@@ -2452,55 +2517,36 @@ impl Scorer {
                             // (For a target, as securities reports are
                             // read, a rise held to 2% is still a rise: 取扱件数は
                             // 前期比2.2%増にとどまりました.)
+                            // (So is a good word told with a figure: 計画比
+                            // 9割の達成にとどまり.)
                             let rise = c.weight > 0.0
                                 && target.is_none()
-                                && matches!(
+                                && (matches!(
                                     c.rule,
                                     "item×movement" | "movement" | "price move after a figure"
-                                );
+                                ) || (c.first.saturating_sub(3)..c.first)
+                                    .any(|k| cues[k].is(WordKind::FIGURE_PART)));
                             // (A fall is held to little only when it is what
                             // the clause is about: 予想を下回る伸びにとどまった
                             // is a shortfall told twice.)
                             if c.weight > 0.0 || is_subject(cues, c.last) {
-                                c.weight *= if rise { -LIMITED_RISE } else { LIMITED_FALL };
+                                // (A shortfall weighs what a level held
+                                // does, at least: 前年比2%増にとどまった with no
+                                // item named.)
+                                c.weight = if rise {
+                                    -(c.weight * LIMITED_RISE).max(LIMITED_ITEM)
+                                } else {
+                                    c.weight * LIMITED_FALL
+                                };
                                 c.last = m.last;
                                 c.rule = "limited movement";
                             }
                         }
-                        // An item held at a level (売上高は前年並みに
-                        // とどまった, 損失は10億円にとどまった): less of it
-                        // than one would want, or than one feared.
-                        _ => match item {
-                            // (Its subject, or what the subject counts:
-                            // 予約キャンセルの件数が前年の半分以下に.)
-                            Some((d, last, false))
-                                if d != 0.0
-                                    && (is_subject(cues, last)
-                                        || tokens.get(last).is_some_and(|t| t.features[6] == "の")
-                                            && is_subject(cues, last + 2))
-                                    // (In the same stretch, however the level
-                                    // is told.)
-                                    && m.first <= last + 2 * ITEM_REACH
-                                    && !tokens
-                                        .get(last..m.first)
-                                        .unwrap_or(&[])
-                                        .iter()
-                                        .any(|t| t.features[1] == "読点") =>
-                            {
-                                push(&mut comp, -LIMITED_ITEM * d, "limited item", &mut degree);
+                        _ => {
+                            if let Some((w, rule)) = held_level(tokens, cues, item, m.first) {
+                                push(&mut comp, w, rule, &mut degree);
                             }
-                            // A level with no item named (計画の8割程度に
-                            // とどまった) reads as falling short of it; a
-                            // word alone (軽微にとどまる) says nothing.
-                            _ if (m.first.saturating_sub(4)..m.first).any(|k| {
-                                cues[k].is(WordKind::FIGURE_PART)
-                                    || matches!(tokens[k].features[6], "並み" | "水準" | "半分")
-                            }) =>
-                            {
-                                push(&mut comp, -LIMITED_ITEM, "shortfall", &mut degree)
-                            }
-                            _ => {}
-                        },
+                        }
                     }
                     // The framing outweighs a level's flatness (前年並み),
                     // and a goal fallen short of is no hedge (目標の7割に
@@ -2598,6 +2644,26 @@ impl Scorer {
                     {
                         // 活気がない, 新規客がいない: the item is not there.
                         push(&mut comp, -d, "item absent", &mut degree);
+                        if let Some(it) = item.as_mut() {
+                            it.2 = true;
+                        }
+                    } else if let Some(only) =
+                        (m.first.saturating_sub(6)..m.first).rev().find(|&k| {
+                            tokens[k].features[0] == "助詞" && tokens[k].features[6] == "しか"
+                        })
+                        && let Some((w, rule)) = held_level(tokens, cues, item, only)
+                    {
+                        // 予約がいつもの半分しか入っていない: only so much,
+                        // a level held as とどまる holds it (the evidence
+                        // from しか to the negation).
+                        comp.contributions.push(Contribution {
+                            first: only,
+                            last: m.last,
+                            weight: w * take_degree(&mut degree, only),
+                            negated: false,
+                            rule,
+                            clause,
+                        });
                         if let Some(it) = item.as_mut() {
                             it.2 = true;
                         }
