@@ -306,6 +306,17 @@ const RULES: &[(&str, Label)] = cases![
     "通期の受注高は初めて1兆円の大台に乗った。" => Positive,
     // a happening made a noun is still one (損失が生じることなく)
     "新たな評価損が生じることなく、案件は完了した。" => Positive,
+    // far from (どころか) negates what it follows
+    "在庫は減るどころか、むしろ積み上がっている。" => Negative,
+    // an event ahead is no holding back
+    "同社は来月に新製品の発表を控えている。" => Neutral,
+    "節約志向で客が外食を控えている。" => Negative,
+    // what a company holds down (とどめる) is held as とどまる holds it
+    "広告宣伝費は前年並みにとどめた。" => Positive,
+    "配当は前期と同額にとどめた。" => Negative,
+    // a level reached (達する) moves its item; with no item it says nothing
+    "受注残高は過去最高の水準に達した。" => Positive,
+    "営業黒字化には達しなかった。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the

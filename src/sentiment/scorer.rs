@@ -353,6 +353,10 @@ const QUANTITY_HEADS: &[&str] = &[
 ];
 
 const PRICE_MOVES: &[&str] = &["値上がり", "高騰", "高止まり", "急騰し", "上昇し続け"];
+/// Events a company or a market has ahead of it (`決算発表を控える`).
+const SCHEDULED: &[&str] = &[
+    "発表", "公表", "決算", "会合", "会議", "総会", "会見", "上場", "発売", "選挙", "開示", "講演",
+];
 /// Movements only a share price or an index makes (`3日ぶりに反落`): with no
 /// item named, they say what they say in full. (Not 反発, which is also a
 /// backlash.)
@@ -1306,6 +1310,8 @@ fn held_level(
         Some((d, last, false))
             if d != 0.0
                 && (is_subject(cues, last)
+                    // (Or what is held: 配当を前期と同額にとどめ.)
+                    || is_object(cues, last)
                     || tokens.get(last).is_some_and(|t| t.features[6] == "の")
                         && is_subject(cues, last + 2))
                 && at <= last + 2 * ITEM_REACH
@@ -1359,7 +1365,7 @@ fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
         let [pos, p1, .., base, _, _] = *t.features;
         match pos {
             "助詞" | "助動詞" => {}
-            "動詞" if matches!(base, "至る" | "達する" | "及ぶ" | "できる") => {
+            "動詞" if matches!(base, "至る" | "達する" | "達す" | "及ぶ" | "できる") => {
                 reaching = true
             }
             "動詞" if matches!(base, "いる" | "おる" | "する") => {}
@@ -1694,6 +1700,13 @@ impl Scorer {
                             .is_some_and(|n| matches!(&text[n.norm.range()], "、" | "で")))
             }
             Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos() == "助動詞",
+            // An event ahead is no holding back (決算発表を来週に控える;
+            // 外出を控える is).
+            Cue::Polar(_) if key == "控える" => !tokens[first.saturating_sub(4)..first]
+                .iter()
+                .position(|t| t.features[6] == "を")
+                .and_then(|k| tokens.get((first.saturating_sub(4) + k).wrapping_sub(1)))
+                .is_some_and(|t| SCHEDULED.contains(&t.features[6])),
             Cue::Negation if single && key == "ない" => matches!(pos(), "助動詞" | "形容詞"),
             // 〜のか、 mid-sentence is a guess at a cause (ボーナスが増えたのか、
             // 高めのワインが出る), not a question.
@@ -2295,10 +2308,12 @@ impl Scorer {
                         // What starts to move or comes, unnamed (調達の見直しに
                         // 動き始めた), says nothing.
                         // (動く alone is no cue: a match from it is 動き出す or
-                        // 動き始める. 来る stays: 常連さんが来なくなった.)
+                        // 動き始める. 来る stays: 常連さんが来なくなった. What
+                        // is reached, 達する, is the cue before it: 黒字化には
+                        // 達しなかった.)
                         _ if matches!(
                             tokens[m.first].features[6],
-                            "動く" | "動き出す" | "動き始める"
+                            "動く" | "動き出す" | "動き始める" | "達する" | "達す"
                         ) =>
                         {
                             (0.0, "movement")
