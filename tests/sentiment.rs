@@ -317,6 +317,19 @@ const RULES: &[(&str, Label)] = cases![
     // a level reached (達する) moves its item; with no item it says nothing
     "受注残高は過去最高の水準に達した。" => Positive,
     "営業黒字化には達しなかった。" => Negative,
+    // what is forgone (見送る) negates what it names
+    "同社は今期の増配を見送った。" => Negative,
+    "当局は同社への業務停止命令を見送った。" => Positive,
+    // a topic moved before a contrast is what a near predicate after it moves
+    "失業者数は増加が続いていたが、今月は前月を下回った。" => Positive,
+    // a record low is a fall of its item
+    "解約率は過去最低を更新した。" => Positive,
+    // a share price's move after a figure, whatever polar noun came before
+    "同社株は減損計上を嫌気され、前日比12%安となった。" => Negative,
+    // a profitable state told with a copula
+    "第3四半期は小幅ながら黒字だった。" => Positive,
+    // not even so much (半分も…ない)
+    "今月の売上は前年の半分もいかなかった。" => Negative,
 ];
 
 /// The rules themselves (sentence level, and documents without the

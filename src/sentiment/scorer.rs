@@ -1292,6 +1292,19 @@ const OFFSET_VERBS: &[&str] = &[
 /// `踊り場から脱することはできていない`) — particles, auxiliaries, こと, the
 /// verbs 至る / 達する / 及ぶ / できる / いる / おる, and at most one noun the cue
 /// qualifies.
+/// Whether an item no predicate took counts on its own: an undesirable one
+/// always (減損損失を計上: a little), a desirable one only as the state a
+/// clause ends in, and only 黒字 (`小幅ながら黒字だった`; `売上高は100億円
+/// だった` says no more than its figure).
+fn stands_bare(tokens: &[RawToken], d: f32, last: usize) -> bool {
+    d < 0.0
+        || d > 0.0
+            && last > 0
+            && tokens
+                .get(last - 1)
+                .is_some_and(|t| t.features[6].ends_with("黒字"))
+}
+
 /// What an item held at a level says (`売上高は前年並みにとどまった`,
 /// `損失は10億円にとどまった`, `予約が半分しか入っていない`), the level's
 /// word (とどまる, しか) at `at`: less of the item than one would want, or
@@ -1405,7 +1418,7 @@ fn grammar_kind(t: &RawToken) -> WordKind {
         // 〜を背景に: what is behind a move is not what moves.
         // (売りに押され反落: what pressed is not what moves.)
         "動詞" => matches!(base, "伴う" | "受ける" | "押す"),
-        "名詞" => p1 == "非自立" && base == "ため" || base == "背景",
+        "名詞" => p1 == "非自立" && base == "ため" || matches!(base, "背景" | "結果"),
         _ => false,
     };
     WordKind::default()
@@ -2144,7 +2157,15 @@ impl Scorer {
         let mut prior: Option<(f32, usize, bool)> = None;
         let mut degree: Option<(f32, usize)> = None;
         let mut target_pending = target;
-        let mut bare_items: Vec<(usize, usize, usize)> = Vec::new();
+        // (first, last, clause, desirability) of items no predicate took:
+        // undesirable ones (減損損失を計上), and 黒字 in a state.
+        let mut bare_items: Vec<(usize, usize, usize, f32)> = Vec::new();
+        // The clause's topic (倒産件数は…), carried past a contrast when
+        // its own clause moved it and the next names none (倒産件数は増加が
+        // 続いていたが、今月は…減少に転じた).
+        let mut topic: Option<(f32, usize, bool)> = None;
+        // Where the current clause starts (past its contrast).
+        let mut clause_start = 0;
         // (contribution, last token) of a polar noun standing as the item.
         let mut polar_item: Option<(usize, usize)> = None;
         // (item's last token, contribution) of the last item×movement.
@@ -2197,9 +2218,9 @@ impl Scorer {
             match m.cue {
                 Cue::Item(d) => {
                     if let Some((d0, last, false)) = item
-                        && d0 < 0.0
+                        && stands_bare(tokens, d0, last)
                     {
-                        bare_items.push((last.saturating_sub(1), last, clause));
+                        bare_items.push((last.saturating_sub(1), last, clause, d0));
                     }
                     prior = item.filter(|it| !it.2);
                     // A quantity of the item is as desirable as the item, and
@@ -2213,6 +2234,9 @@ impl Scorer {
                         m.last
                     };
                     item = Some((d, end, false));
+                    if tokens.get(end).is_some_and(|t| t.features[6] == "は") {
+                        topic = item;
+                    }
                 }
                 Cue::Move(dir) => {
                     // What a comparison is made against is not what moves
@@ -2266,7 +2290,17 @@ impl Scorer {
                         };
                         prior = None;
                     }
+                    // 3%高, 318円安 after a polar noun (損失計上を嫌気され、
+                    // 前日比18%安): the share price's move, not the noun's.
+                    let price_after_figure =
+                        m.last <= m.first + 2 && cues[m.last - 1].is(WordKind::PRICE_MOVE);
                     let (d, rule) = match item {
+                        Some((_, last, _))
+                            if price_after_figure
+                                && polar_item.is_some_and(|(_, at)| at == last) =>
+                        {
+                            (1.0, "price move after a figure")
+                        }
                         Some((d, last, _))
                             if topic_past_cause || within_reach(cues, last, m.first) =>
                         {
@@ -2280,7 +2314,16 @@ impl Scorer {
                         Some((d, last, _))
                             if polar_item.is_none_or(|(_, at)| at != last)
                                 && is_subject(cues, last)
-                                && !(last + 2..m.first).any(|k| {
+                                // (A topic carried past a contrast reaches
+                                // only a predicate near the clause's start:
+                                // 今月は前年同月を下回り; not 燃料代は上がる一方
+                                // なのに…手元に何も残らない.)
+                                && (last >= clause_start
+                                    || within_reach(cues, clause_start, m.first)
+                                    || moved.is_some_and(|(at, k)| {
+                                        at == last && comp.contributions[k].clause == clause
+                                    }))
+                                && !((last + 2).max(clause_start)..m.first).any(|k| {
                                     // (も may list movements: 積み増しも削減も;
                                     // an object is what its verb moves:
                                     // 人件費がかさんで、シフトを減らしている.)
@@ -2319,9 +2362,7 @@ impl Scorer {
                             (0.0, "movement")
                         }
                         // 3%高, 318円安: a share price's move, in full.
-                        _ if m.last <= m.first + 2 && cues[m.last - 1].is(WordKind::PRICE_MOVE) => {
-                            (1.0, "price move after a figure")
-                        }
+                        _ if price_after_figure => (1.0, "price move after a figure"),
                         _ => (BARE_MOVEMENT, "movement"),
                     };
                     match (item, polar_item) {
@@ -2664,7 +2705,16 @@ impl Scorer {
                         }
                     } else if let Some(only) =
                         (m.first.saturating_sub(6)..m.first).rev().find(|&k| {
-                            tokens[k].features[0] == "助詞" && tokens[k].features[6] == "しか"
+                            // (Or not even so much: 去年の半分もいかなかった.)
+                            tokens[k].features[0] == "助詞"
+                                && (tokens[k].features[6] == "しか"
+                                    || tokens[k].features[6] == "も"
+                                        && k > 0
+                                        && (cues[k - 1].is(WordKind::FIGURE_PART)
+                                            || matches!(
+                                                tokens[k - 1].features[6],
+                                                "半分" | "並み"
+                                            )))
                         })
                         && let Some((w, rule)) = held_level(tokens, cues, item, only)
                     {
@@ -2689,9 +2739,9 @@ impl Scorer {
                         comp.opens_with_contrast = Some(f);
                     }
                     if let Some((d, last, false)) = item
-                        && d < 0.0
+                        && stands_bare(tokens, d, last)
                     {
-                        bare_items.push((last.saturating_sub(1), last, clause));
+                        bare_items.push((last.saturating_sub(1), last, clause, d));
                     }
                     comp.clause_weights[clause] *= hedge * CONCEDED_CLAUSE;
                     hedge = 1.0;
@@ -2699,7 +2749,15 @@ impl Scorer {
                     prior = None;
                     factor *= f;
                     comp.clause_weights.push(factor);
-                    item = None;
+                    item = topic
+                        .filter(|&(_, last, _)| {
+                            moved.is_some_and(|(at, k)| {
+                                at == last && comp.contributions[k].clause + 1 == clause
+                            })
+                        })
+                        .map(|(d, last, _)| (d, last, false));
+                    topic = None;
+                    clause_start = m.last;
                 }
                 Cue::Hedge(h) => hedge = hedge.min(h),
                 Cue::Degree(k) => degree = Some((k, m.last)),
@@ -2708,25 +2766,37 @@ impl Scorer {
             }
         }
         if let Some((d, last, false)) = item
-            && d < 0.0
+            && stands_bare(tokens, d, last)
         {
-            bare_items.push((last.saturating_sub(1), last, clause));
+            bare_items.push((last.saturating_sub(1), last, clause, d));
         }
-        for (first, last, clause) in bare_items {
+        for (first, last, clause, d) in bare_items {
             // (Not where a change started from: 赤字から黒字に.)
             if first >= last || tokens.get(last).is_some_and(|t| t.features[6] == "から") {
                 continue;
             }
             // The state a clause ends up in (赤字となった, 債務超過に陥った),
             // not denied (赤字にはならなかった).
+            // (Or told with a copula: 赤字だった, 小幅ながら黒字だった.)
             let base = |k: usize| tokens.get(k).map_or("", |t| t.features[6]);
-            let state = matches!(base(last), "と" | "に")
-                && matches!(base(last + 1), "なる" | "陥る")
-                && !(last + 2..(last + 6).min(tokens.len())).any(|k| is_negation(&tokens[k]));
-            let (weight, rule, last) = if state {
-                (UNDESIRABLE_STATE, "undesirable state", last + 2)
+            let reached = if matches!(base(last), "と" | "に")
+                && matches!(base(last + 1), "なる" | "陥る" | "転じる")
+            {
+                Some(last + 2)
+            } else if matches!(base(last), "だ" | "です") && tokens[last].features[0] == "助動詞"
+            {
+                Some(last + 1)
             } else {
-                (BARE_UNDESIRABLE, "undesirable item", last)
+                None
+            };
+            let state = reached.filter(|&end| {
+                !(end..(end + 4).min(tokens.len())).any(|k| is_negation(&tokens[k]))
+            });
+            let (weight, rule, last) = match state {
+                Some(end) if d > 0.0 => (-UNDESIRABLE_STATE, "desirable state", end),
+                Some(end) => (UNDESIRABLE_STATE, "undesirable state", end),
+                None if d > 0.0 => continue,
+                None => (BARE_UNDESIRABLE, "undesirable item", last),
             };
             comp.contributions.push(Contribution {
                 first,
