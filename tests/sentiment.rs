@@ -330,6 +330,13 @@ const RULES: &[(&str, Label)] = cases![
     "第3四半期は小幅ながら黒字だった。" => Positive,
     // not even so much (半分も…ない)
     "今月の売上は前年の半分もいかなかった。" => Negative,
+    // the noun 伸び is the size of its item's rise; the verb's stem is a rise
+    "販管費の伸びは計画を下回った。" => Positive,
+    "新規顧客からの受注が伸び始めた。" => Positive,
+    // what an account contains is no judgement of it
+    "売上原価には、棚卸資産の評価損が含まれております。" => Neutral,
+    // a word with a suffix is no level held (限定的にとどまる)
+    "業績への影響は限定的にとどまる見通しだ。" => Neutral,
 ];
 
 /// The rules themselves (sentence level, and documents without the

@@ -1305,6 +1305,13 @@ fn stands_bare(tokens: &[RawToken], d: f32, last: usize) -> bool {
                 .is_some_and(|t| t.features[6].ends_with("黒字"))
 }
 
+/// A figure, a counter or a word for a level (`8割`, `半分`, `前年並み`):
+/// what a held level (とどまる, しか) is told by.
+fn tells_level(t: &RawToken) -> bool {
+    let [_, p1, p2, .., base, _, _] = *t.features;
+    p1 == "数" || p2 == "助数詞" || matches!(base, "並み" | "水準" | "半分" | "%" | "％")
+}
+
 /// What an item held at a level says (`売上高は前年並みにとどまった`,
 /// `損失は10億円にとどまった`, `予約が半分しか入っていない`), the level's
 /// word (とどまる, しか) at `at`: less of the item than one would want, or
@@ -1336,11 +1343,8 @@ fn held_level(
         {
             Some((-LIMITED_ITEM * d, "limited item"))
         }
-        _ if (at.saturating_sub(4)..at).any(|k| {
-            cues[k].is(WordKind::FIGURE_PART)
-                || matches!(tokens[k].features[6], "並み" | "水準" | "半分")
-        }) =>
-        {
+        // (A figure, a counter or a level word: not any suffix, 限定的.)
+        _ if (at.saturating_sub(4)..at).any(|k| tells_level(&tokens[k])) => {
             Some((-LIMITED_ITEM, "shortfall"))
         }
         _ => None,
@@ -1713,6 +1717,9 @@ impl Scorer {
                             .is_some_and(|n| matches!(&text[n.norm.range()], "、" | "で")))
             }
             Cue::Negation if single && matches!(key, "ん" | "ぬ" | "ず") => pos() == "助動詞",
+            // The noun 伸び is a rise's size (物流費の伸びは想定を下回り); the
+            // verb's stem, 伸び始めた, is the rise itself.
+            Cue::Size(_) if single && key == "伸び" => pos() == "名詞",
             // An event ahead is no holding back (決算発表を来週に控える;
             // 外出を控える is).
             Cue::Polar(_) if key == "控える" => !tokens[first.saturating_sub(4)..first]
@@ -2710,11 +2717,7 @@ impl Scorer {
                                 && (tokens[k].features[6] == "しか"
                                     || tokens[k].features[6] == "も"
                                         && k > 0
-                                        && (cues[k - 1].is(WordKind::FIGURE_PART)
-                                            || matches!(
-                                                tokens[k - 1].features[6],
-                                                "半分" | "並み"
-                                            )))
+                                        && tells_level(&tokens[k - 1]))
                         })
                         && let Some((w, rule)) = held_level(tokens, cues, item, only)
                     {
@@ -2770,9 +2773,17 @@ impl Scorer {
         {
             bare_items.push((last.saturating_sub(1), last, clause, d));
         }
+        // A sentence that says what an account contains (人件費には…退職給付
+        // 費用が含まれております) names its items without judging them.
+        let contains = tokens
+            .iter()
+            .any(|t| matches!(t.features[6], "含む" | "含まれる"));
         for (first, last, clause, d) in bare_items {
             // (Not where a change started from: 赤字から黒字に.)
-            if first >= last || tokens.get(last).is_some_and(|t| t.features[6] == "から") {
+            if first >= last
+                || tokens.get(last).is_some_and(|t| t.features[6] == "から")
+                || contains && d < 0.0
+            {
                 continue;
             }
             // The state a clause ends up in (赤字となった, 債務超過に陥った),
