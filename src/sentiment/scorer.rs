@@ -1305,6 +1305,20 @@ fn stands_bare(tokens: &[RawToken], d: f32, last: usize) -> bool {
                 .is_some_and(|t| t.features[6].ends_with("黒字"))
 }
 
+/// Whether the sentence goes on from `at` to say what an account contains
+/// (人件費には…退職給付費用が含まれております), naming its items without
+/// judging them. (Up to the sentence's full stop, and no further than a
+/// sentence's worth of tokens: the tokens are the whole document's.)
+fn contained(tokens: &[RawToken], at: usize) -> bool {
+    tokens
+        .get(at..)
+        .unwrap_or(&[])
+        .iter()
+        .take(64)
+        .take_while(|t| t.features[1] != "句点")
+        .any(|t| matches!(t.features[6], "含む" | "含まれる"))
+}
+
 /// A figure, a counter or a word for a level (`8割`, `半分`, `前年並み`):
 /// what a held level (とどまる, しか) is told by.
 fn tells_level(t: &RawToken) -> bool {
@@ -2301,25 +2315,26 @@ impl Scorer {
                     // 前日比18%安): the share price's move, not the noun's.
                     let price_after_figure =
                         m.last <= m.first + 2 && cues[m.last - 1].is(WordKind::PRICE_MOVE);
-                    let (d, rule) = match item {
-                        Some((_, last, _))
-                            if price_after_figure
-                                && polar_item.is_some_and(|(_, at)| at == last) =>
-                        {
-                            (1.0, "price move after a figure")
-                        }
-                        Some((d, last, _))
-                            if topic_past_cause || within_reach(cues, last, m.first) =>
-                        {
-                            (d, "item×movement")
-                        }
-                        // The subject of the clause (営業損失は…と、…から縮小)
-                        // is what its predicate moves, however far — unless
-                        // another subject comes between (過熱感が意識され、
-                        // 半導体株は急落: the shares fell; a time as a topic,
-                        // 今期は, is no subject).
-                        Some((d, last, _))
-                            if polar_item.is_none_or(|(_, at)| at != last)
+                    let (d, rule) =
+                        match item {
+                            Some((_, last, _))
+                                if price_after_figure
+                                    && polar_item.is_some_and(|(_, at)| at == last) =>
+                            {
+                                (1.0, "price move after a figure")
+                            }
+                            Some((d, last, _))
+                                if topic_past_cause || within_reach(cues, last, m.first) =>
+                            {
+                                (d, "item×movement")
+                            }
+                            // The subject of the clause (営業損失は…と、…から縮小)
+                            // is what its predicate moves, however far — unless
+                            // another subject comes between (過熱感が意識され、
+                            // 半導体株は急落: the shares fell; a time as a topic,
+                            // 今期は, is no subject).
+                            Some((d, last, _))
+                                if polar_item.is_none_or(|(_, at)| at != last)
                                 && is_subject(cues, last)
                                 // (A topic carried past a contrast reaches
                                 // only a predicate near the clause's start:
@@ -2330,7 +2345,11 @@ impl Scorer {
                                     || moved.is_some_and(|(at, k)| {
                                         at == last && comp.contributions[k].clause == clause
                                     }))
-                                && !((last + 2).max(clause_start)..m.first).any(|k| {
+                                // (Read over the last stretch only: a
+                                // sentence can be a whole unpunctuated text.)
+                                && !((last + 2).max(clause_start).max(m.first.saturating_sub(64))
+                                    ..m.first)
+                                    .any(|k| {
                                     // (も may list movements: 積み増しも削減も;
                                     // an object is what its verb moves:
                                     // 人件費がかさんで、シフトを減らしている.)
@@ -2348,30 +2367,30 @@ impl Scorer {
                                         && !matches!(tokens[k - 1].features[1], "副詞可能" | "数")
                                         && tokens[k - 1].features[2] != "助数詞"
                                 }) =>
-                        {
-                            (d, "item×movement")
-                        }
-                        _ if m.price => (-1.0, "price movement"),
-                        _ if SHARE_MOVES.contains(&tokens[m.first].features[6]) => {
-                            (1.0, "share price movement")
-                        }
-                        // What starts to move or comes, unnamed (調達の見直しに
-                        // 動き始めた), says nothing.
-                        // (動く alone is no cue: a match from it is 動き出す or
-                        // 動き始める. 来る stays: 常連さんが来なくなった. What
-                        // is reached, 達する, is the cue before it: 黒字化には
-                        // 達しなかった.)
-                        _ if matches!(
-                            tokens[m.first].features[6],
-                            "動く" | "動き出す" | "動き始める" | "達する" | "達す"
-                        ) =>
-                        {
-                            (0.0, "movement")
-                        }
-                        // 3%高, 318円安: a share price's move, in full.
-                        _ if price_after_figure => (1.0, "price move after a figure"),
-                        _ => (BARE_MOVEMENT, "movement"),
-                    };
+                            {
+                                (d, "item×movement")
+                            }
+                            _ if m.price => (-1.0, "price movement"),
+                            _ if SHARE_MOVES.contains(&tokens[m.first].features[6]) => {
+                                (1.0, "share price movement")
+                            }
+                            // What starts to move or comes, unnamed (調達の見直しに
+                            // 動き始めた), says nothing.
+                            // (動く alone is no cue: a match from it is 動き出す or
+                            // 動き始める. 来る stays: 常連さんが来なくなった. What
+                            // is reached, 達する, is the cue before it: 黒字化には
+                            // 達しなかった.)
+                            _ if matches!(
+                                tokens[m.first].features[6],
+                                "動く" | "動き出す" | "動き始める" | "達する" | "達す"
+                            ) =>
+                            {
+                                (0.0, "movement")
+                            }
+                            // 3%高, 318円安: a share price's move, in full.
+                            _ if price_after_figure => (1.0, "price move after a figure"),
+                            _ => (BARE_MOVEMENT, "movement"),
+                        };
                     match (item, polar_item) {
                         // A quantity whose movement says nothing (出資比率を
                         // 引き上げる): no cue, and no item left to move.
@@ -2773,16 +2792,11 @@ impl Scorer {
         {
             bare_items.push((last.saturating_sub(1), last, clause, d));
         }
-        // A sentence that says what an account contains (人件費には…退職給付
-        // 費用が含まれております) names its items without judging them.
-        let contains = tokens
-            .iter()
-            .any(|t| matches!(t.features[6], "含む" | "含まれる"));
         for (first, last, clause, d) in bare_items {
             // (Not where a change started from: 赤字から黒字に.)
             if first >= last
                 || tokens.get(last).is_some_and(|t| t.features[6] == "から")
-                || contains && d < 0.0
+                || d < 0.0 && contained(tokens, last)
             {
                 continue;
             }
