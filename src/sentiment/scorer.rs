@@ -1286,12 +1286,6 @@ const OFFSET_VERBS: &[&str] = &[
     "賄える",
 ];
 
-/// Whether a negation at token `neg` reaches back to a cue ending at token
-/// `last`: within [`SHIFT_REACH`] tokens, or further across the light words
-/// of a negated reaching or ability (`活況な荷動きには至らず`,
-/// `踊り場から脱することはできていない`) — particles, auxiliaries, こと, the
-/// verbs 至る / 達する / 及ぶ / できる / いる / おる, and at most one noun the cue
-/// qualifies.
 /// Whether an item no predicate took counts on its own: an undesirable one
 /// always (減損損失を計上: a little), a desirable one only as the state a
 /// clause ends in, and only 黒字 (`小幅ながら黒字だった`; `売上高は100億円
@@ -1365,6 +1359,12 @@ fn held_level(
     }
 }
 
+/// Whether a negation at token `neg` reaches back to a cue ending at token
+/// `last`: within [`SHIFT_REACH`] tokens, or further across the light words
+/// of a negated reaching or ability (`活況な荷動きには至らず`,
+/// `踊り場から脱することはできていない`) — particles, auxiliaries, こと, the
+/// verbs 至る / 達する / 及ぶ / できる / いる / おる, and at most one noun the cue
+/// qualifies.
 fn negation_reaches(tokens: &[RawToken], last: usize, neg: usize) -> bool {
     if neg <= last + SHIFT_REACH {
         // Not past what the cue caused (長雨で野菜が育たず: what is negated is
@@ -2607,7 +2607,7 @@ impl Scorer {
                                     c.rule,
                                     "item×movement" | "movement" | "price move after a figure"
                                 ) || (c.first.saturating_sub(3)..c.first)
-                                    .any(|k| cues[k].is(WordKind::FIGURE_PART)));
+                                    .any(|k| tells_level(&tokens[k])));
                             // (A fall is held to little only when it is what
                             // the clause is about: 予想を下回る伸びにとどまった
                             // is a shortfall told twice.)
