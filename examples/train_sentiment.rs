@@ -11,8 +11,8 @@
 //! `-`-separated field names the month (`current-202301-0000`); held-out
 //! figures are month by month. `--also MORE` (repeatable) adds labelled
 //! documents of another kind — JSONL with `text` and `label`, or a rule-case
-//! table (`rule<TAB>label<TAB>text`, `.tsv`) — each counted [`ALSO_WEIGHT`]
-//! of a comment (knob `ALSO_W`), and reports their held-out figures over
+//! table (`rule<TAB>label<TAB>text`, `.tsv`) — each weighing [`ALSO_WEIGHT`] ×
+//! a comment (knob `ALSO_W`), and reports their held-out figures over
 //! five folds of each file. The shipped weights take our news sentences and
 //! rule cases this way, so that the layer learns news prose as well as the
 //! survey's.
