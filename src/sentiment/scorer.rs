@@ -2585,10 +2585,7 @@ impl Scorer {
                     }
                 }
                 // Not limited to (増収にとどまらず): what came before stands.
-                Cue::Limit
-                    if tokens
-                        .get(m.last)
-                        .is_some_and(|t| is_negation(t) || t.features[6] == "ぬ") => {}
+                Cue::Limit if tokens.get(m.last).is_some_and(is_negation) => {}
                 Cue::Limit => {
                     match comp.contributions.last_mut() {
                         // A rise that went no further (2%増にとどまった) is
@@ -2657,14 +2654,14 @@ impl Scorer {
                         polar_item = Some((comp.contributions.len() - 1, m.last));
                     }
                 }
-                // 〜かねない (may well happen) negates nothing, and nor do
-                // 変わらず (no change: 15円安と、ほぼ変わらず) and
-                // とどまらず (not limited to: 増収にとどまらず).
+                // 〜かねない (may well happen) negates nothing, and nor does
+                // とどまらず (not limited to: 増収にとどまらず). (変わらず is a
+                // flat word of its own, so its ず is no negation either.)
                 Cue::Negation
                     if m.first > 0
                         && matches!(
                             tokens[m.first - 1].features[6],
-                            "かねる" | "変わる" | "とどまる" | "留まる"
+                            "かねる" | "とどまる" | "留まる"
                         ) => {}
                 Cue::Negation => {
                     if let Some(c) = comp.contributions.last_mut()
